@@ -338,6 +338,7 @@ def patch_to(cls:type|tuple, # class, or tuple of classes, to add the function t
 # %% ../nbs/00_core.ipynb #a7fb063d
 def _first_anno(f:Callable) -> tuple:
     "The classes in the annotation of `f`'s first argument"
+    f = inspect.unwrap(f)  # see through decorators such as `contextmanager`
     code = f.__code__
     if code.co_argcount == 0: raise TypeError(f"patch: `{f.__name__}` needs a first argument annotated with the class to patch")
     ann = f.__annotations__.get(code.co_varnames[0])

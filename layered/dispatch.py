@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['typedispatch', 'TypeDispatch', 'cast', 'retain_type', 'retain_types']
 
-# %% ../nbs/02_dispatch.ipynb #b4d1e6fd
+# %% ../nbs/02_dispatch.ipynb #9b3c56a6
 import inspect, itertools, types, typing, weakref
 from typing import Any, Callable, Union, get_args, get_origin, get_type_hints
 
-# %% ../nbs/02_dispatch.ipynb #aa542d86
+# %% ../nbs/02_dispatch.ipynb #60f315bf
 _NoneType = type(None)
 
 def _ann_types(ann, # an annotation
@@ -26,7 +26,7 @@ def _ann_types(ann, # an annotation
     if isinstance(ann, type): return (ann,)
     raise TypeError(f"{fname}: cannot dispatch on the annotation {ann!r}; use classes, `A|B` or `Union`")
 
-# %% ../nbs/02_dispatch.ipynb #19a9e099
+# %% ../nbs/02_dispatch.ipynb #d497da4a
 def _hints(f:Callable) -> dict:
     "Annotations of `f`, with string annotations resolved where possible"
     try: return get_type_hints(f)
@@ -50,7 +50,7 @@ def _dispatch_sig(f:Callable,            # the implementation
     if not isinstance(ret, type) or ret in (object, _NoneType): ret = None  # only a class can be cast to
     return t1, t2, ret, method
 
-# %% ../nbs/02_dispatch.ipynb #be68ab0b
+# %% ../nbs/02_dispatch.ipynb #ff9d0cc4
 def _rank(mro:tuple, # the MRO of an argument's type
           cls:type   # a class the argument is an instance of
          ) -> float:
@@ -58,7 +58,7 @@ def _rank(mro:tuple, # the MRO of an argument's type
     try: return mro.index(cls)
     except ValueError: return len(mro) - 1.5
 
-# %% ../nbs/02_dispatch.ipynb #6690fb4c
+# %% ../nbs/02_dispatch.ipynb #20693654
 _NOMATCH = (None, None, False)  # (function, return class, is a method) when nothing matches
 
 class _DispatchTable:
@@ -118,7 +118,7 @@ class _DispatchTable:
         k = (type(args[0]), type(args[1]))
         return self._cache.get(k) or self._resolve(*k)
 
-# %% ../nbs/02_dispatch.ipynb #a0146704
+# %% ../nbs/02_dispatch.ipynb #75ff3213
 class TypeDispatch(_DispatchTable):
     "A function with several implementations, picked by the types of its first one or two arguments"
     def __init__(self,
@@ -163,7 +163,7 @@ def _td_rebuild(funcs:list, bases:list, name:str|None) -> TypeDispatch:
     for f, method in funcs: res.add(f, method)
     return res
 
-# %% ../nbs/02_dispatch.ipynb #93c70dfd
+# %% ../nbs/02_dispatch.ipynb #9c6f2ac0
 class _BoundDispatch:
     "A `TypeDispatch` bound to an instance: passes it as `self` to implementations that are methods"
     __slots__ = ('td', 'inst')
@@ -175,7 +175,7 @@ class _BoundDispatch:
     def __getitem__(self, k): return self.td[k]
     def __repr__(self): return repr(self.td)
 
-# %% ../nbs/02_dispatch.ipynb #cac370ca
+# %% ../nbs/02_dispatch.ipynb #5193594d
 _registry = {}  # name -> the `TypeDispatch` that `typedispatch` keeps for it
 
 def _registered(name:str) -> TypeDispatch:
@@ -196,7 +196,7 @@ class _TypeDispatchRegistry:
 typedispatch = _TypeDispatchRegistry()
 typedispatch.__doc__ = _TypeDispatchRegistry.__doc__
 
-# %% ../nbs/02_dispatch.ipynb #9fdc1704
+# %% ../nbs/02_dispatch.ipynb #5cef02b0
 def _is_tensor(x) -> bool: return hasattr(x, 'as_subclass')
 def _is_ndarray(x) -> bool: return hasattr(x, '__array_interface__') and hasattr(x, 'view')
 
@@ -218,7 +218,7 @@ def cast(x,       # value to convert
         except TypeError: pass
     return typ(x)
 
-# %% ../nbs/02_dispatch.ipynb #9a0e5a06
+# %% ../nbs/02_dispatch.ipynb #2d2e9a00
 def retain_type(new,             # result of an operation
                 old=None,        # value it was computed from
                 typ:type|None=None # type to give `new` instead of `old`'s
@@ -236,20 +236,24 @@ def retain_type(new,             # result of an operation
         for k, v in getattr(old, '__dict__', {}).items(): res.__dict__.setdefault(k, v)
     return res
 
-# %% ../nbs/02_dispatch.ipynb #69dff8e6
+# %% ../nbs/02_dispatch.ipynb #bf9edf16
 def _is_listy(x) -> bool: return isinstance(x, (list, tuple)) and not hasattr(x, '_fields')
 
-def _rebuild_like(container, items:list):
-    "A container of `container`'s type holding `items`"
+def _rebuild_like(container, items:list|dict):
+    "A container of `container`'s type holding `items` (a list, or a dict for dicts)"
     typ = type(container)
     try: return typ(items)
-    except Exception: return tuple(items) if isinstance(container, tuple) else list(items)
+    except Exception: return items if isinstance(items, dict) else tuple(items) if isinstance(container, tuple) else list(items)
 
-def retain_types(new,        # result: a value, or nested tuples/lists of values
+def retain_types(new,        # result: a value, or nested tuples/lists/dicts of values
                  old=None,   # what it was computed from, with the same nesting
-                 typs=None   # or: the types to give, as a type or nested list of types
+                 typs=None   # or: the types to give, as a type or nested list/dict of types
                 ):
-    "`retain_type` applied item by item through nested tuples and lists of `new`"
+    "`retain_type` applied item by item through nested tuples, lists and dicts of `new`"
+    if isinstance(new, dict):
+        olds, ts = (o if isinstance(o, dict) else {} for o in (old, typs))
+        res = {k: retain_types(v, olds.get(k), ts.get(k)) for k, v in new.items()}
+        return res if type(new) is dict else _rebuild_like(new, res)
     if not _is_listy(new):
         return retain_type(new, old, typs if isinstance(typs, type) else None)
     n = len(new)

@@ -5,13 +5,14 @@
 # %% auto #0
 __all__ = ['Transform', 'ItemTransform', 'DisplayedTransform', 'Pipeline']
 
-# %% ../nbs/03_transform.ipynb #b0c2e057
+# %% ../nbs/03_transform.ipynb #f02f3630
+import inspect
 from collections.abc import Sequence
 from typing import Any, Callable
 from .core import L, camel2snake
 from .dispatch import TypeDispatch, retain_type
 
-# %% ../nbs/03_transform.ipynb #ef40dc61
+# %% ../nbs/03_transform.ipynb #03ca13e5
 _TFM_METHODS = ('encodes', 'decodes', 'setups')
 
 class _TfmDict(dict):
@@ -21,7 +22,7 @@ class _TfmDict(dict):
         if k not in self: super().__setitem__(k, TypeDispatch(name=k))
         self[k].add(v, method=True)
 
-# %% ../nbs/03_transform.ipynb #917faaa5
+# %% ../nbs/03_transform.ipynb #d62913af
 class _TfmMeta(type):
     "Metaclass of `Transform`: collects `encodes`/`decodes`/`setups` into `TypeDispatch`es inherited by subclasses"
     @classmethod
@@ -36,6 +37,8 @@ class _TfmMeta(type):
             setattr(cls, n, td)
             td.__set_name__(cls, n)  # pickles as a reference to `cls.<n>`
         cls._tds = {n: getattr(cls, n) for n in _TFM_METHODS}  # in a dict: read without binding
+        sig = inspect.signature(cls.__init__)  # else `__call__` below would hide it from `inspect` and the docs
+        cls.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
         return cls
 
     def __call__(cls, *args, **kwargs):
@@ -46,7 +49,7 @@ class _TfmMeta(type):
             return f
         return super().__call__(*args, **kwargs)
 
-# %% ../nbs/03_transform.ipynb #f22f5cb5
+# %% ../nbs/03_transform.ipynb #3f12a45e
 _NoneType = type(None)
 
 def _is_tuple(x) -> bool: return isinstance(x, tuple) and not hasattr(x, '_fields')
@@ -115,7 +118,7 @@ def _types_repr(td:TypeDispatch) -> str:
     names = [k1.__name__ if k2 is object else f"({k1.__name__},{k2.__name__})" for k1, k2 in td._table()]
     return '|'.join(dict.fromkeys(names)) or '-'
 
-# %% ../nbs/03_transform.ipynb #f034166a
+# %% ../nbs/03_transform.ipynb #01d4723c
 class ItemTransform(Transform):
     "A `Transform` that is applied to a whole tuple rather than to each of its elements"
     _is_base_tfm = True
@@ -128,7 +131,7 @@ class ItemTransform(Transform):
         if isinstance(x, tuple) and type(res) is list: res = tuple(res)
         return retain_type(res, x, ret)
 
-# %% ../nbs/03_transform.ipynb #8371cbb2
+# %% ../nbs/03_transform.ipynb #7484aeb7
 _HIDDEN_ATTRS = ('split_idx', 'order', 'train_setup', 'encodes', 'decodes', 'setups')
 
 class DisplayedTransform(Transform):
@@ -142,7 +145,7 @@ class DisplayedTransform(Transform):
         if args is None: args = {k: v for k, v in vars(self).items() if not k.startswith('_') and k not in _HIDDEN_ATTRS}
         return f"{super().name} -- {args}"
 
-# %% ../nbs/03_transform.ipynb #61316b9f
+# %% ../nbs/03_transform.ipynb #47e2d39b
 class _Encoded(Sequence):
     "A lazy view of `items` as `pipe` (in its current state) encodes them; other attributes are `items`'"
     def __init__(self, items, pipe): self.items, self.pipe = items, pipe
@@ -162,7 +165,7 @@ def _goes_through(items, pipe) -> bool:
     "Whether `items` holds `pipe` (or its transforms) and so applies it itself"
     return any(v is pipe or v is pipe.fs for v in getattr(items, '__dict__', {}).values())
 
-# %% ../nbs/03_transform.ipynb #519404c6
+# %% ../nbs/03_transform.ipynb #73544fb4
 def _mk_transform(f) -> list:
     "Transforms from `f`: itself if a `Transform`, an instance if a class, a `Pipeline`'s transforms, else `Transform(f)`"
     if isinstance(f, type): f = f()
@@ -180,8 +183,7 @@ class Pipeline:
         self.split_idx = split_idx
         if isinstance(funcs, Pipeline): self.fs = funcs.fs  # shares the transforms, e.g. for another split
         else:
-            if funcs is None: funcs = []
-            if not isinstance(funcs, (list, tuple, L)): funcs = [funcs]
+            funcs = [] if funcs is None else [funcs] if callable(funcs) else funcs
             self.fs = L([t for f in funcs for t in _mk_transform(f)]).sorted(key='order')
 
     def __call__(self, o):
@@ -212,7 +214,7 @@ class Pipeline:
             train_setup:bool=False # set up on the training part of `items` only
            ) -> None:
         "Set the transforms `ts` up on `items` and add them, keeping the pipeline sorted by `order`"
-        new = [t for f in (ts if isinstance(ts, (list, tuple, L)) else [ts]) for t in _mk_transform(f)]
+        new = [t for f in ([ts] if callable(ts) else ts) for t in _mk_transform(f)]
         for t in new: t.setup(items, train_setup)
         self.fs = (self.fs + new).sorted(key='order')
 
