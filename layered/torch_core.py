@@ -10,7 +10,7 @@ __all__ = ['bn_types', 'norm_types', 'tensor', 'TensorBase', 'TensorImageBase', 
            'get_grid', 'show_image', 'show_title', 'ShowTitle', 'TitledInt', 'TitledFloat', 'TitledStr', 'TitledTuple',
            'show_titled_image', 'show_images']
 
-# %% ../nbs/04_torch_core.ipynb #9a72d7f6
+# %% ../nbs/04_torch_core.ipynb #f292f393
 import os, random, numbers, copy, sys
 from collections.abc import Mapping
 from typing import Any, Callable
@@ -19,14 +19,14 @@ import torch
 from torch import Tensor, nn
 from .core import L
 
-# %% ../nbs/04_torch_core.ipynb #f3a1721a
+# %% ../nbs/04_torch_core.ipynb #3e69ab80
 def tensor(x:Any, # tensor, array, list or tuple, number, PIL image, pandas object
            *rest,  # more elements: `tensor(1,2,3)` is `tensor([1,2,3])`
            **kwargs # passed on to `torch.as_tensor` (`dtype`, `device`)
           ) -> Tensor:
     "Like `torch.as_tensor`, but also takes lists of tensors, PIL images and pandas objects, and turns float64 into float32"
     if rest: x = (x,)+rest
-    if isinstance(x, (list, tuple, L)) and len(x) and isinstance(x[0], Tensor): res = torch.stack(list(x))
+    if isinstance(x, (list, tuple, L)) and len(x) and isinstance(x[0], Tensor): res = torch.stack(list(x)).to(**kwargs)
     elif isinstance(x, (Tensor, numbers.Number, list, tuple)): res = torch.as_tensor(x, **kwargs)
     else:
         if hasattr(x, 'to_numpy'): x = x.to_numpy()  # pandas objects, without importing pandas
@@ -36,7 +36,7 @@ def tensor(x:Any, # tensor, array, list or tuple, number, PIL image, pandas obje
     if res.dtype is torch.float64 and 'dtype' not in kwargs: res = res.float()  # NumPy's default, rarely wanted on a GPU
     return res
 
-# %% ../nbs/04_torch_core.ipynb #ff96e6b2
+# %% ../nbs/04_torch_core.ipynb #79edc553
 def _meta_source(args, kwargs):
     "The first semantic tensor among `args` (looking one level into lists) or `kwargs`, else `None`"
     for a in args:
@@ -56,7 +56,7 @@ def _rewrap(r, src, cls):
     if src.__dict__: r.__dict__.update(src.__dict__)
     return r
 
-# %% ../nbs/04_torch_core.ipynb #91987d3e
+# %% ../nbs/04_torch_core.ipynb #100d2e5a
 _nowrap = torch.overrides.get_default_nowrap_functions()  # `.grad` and friends, which PyTorch never rewraps
 _DisableSubclass = torch._C.DisableTorchFunctionSubclass  # inside it, operations on subclasses run as on plain tensors
 
@@ -64,14 +64,15 @@ def _fast_op(op:Callable) -> Callable:
     "Wrap operator `op` so that it keeps the type and metadata of `self` without going through `__torch_function__`"
     def _op(self, other):
         with _DisableSubclass(): ret = op(self, other)
-        if type(ret) is not Tensor or ret.ndim == 0: return ret
-        ret = _as_subclass(ret, type(self))
-        if self.__dict__: ret.__dict__.update(self.__dict__)
+        if type(ret) is Tensor and ret.ndim:  # in-place results are `self`; 0-dim ones stay plain
+            ret = _as_subclass(ret, type(self))
+            meta = self.__dict__
+            if meta: ret.__dict__.update(meta)
         return ret
     _op.__name__ = _op.__qualname__ = op.__name__
     return _op
 
-# %% ../nbs/04_torch_core.ipynb #acea1dc9
+# %% ../nbs/04_torch_core.ipynb #ffb4e49c
 class TensorBase(Tensor):
     "A `torch.Tensor` that keeps its type and metadata (e.g. `img_size`) through PyTorch operations"
     def __new__(cls,
@@ -87,10 +88,14 @@ class TensorBase(Tensor):
     def __torch_function__(cls, func, types, args=(), kwargs=None):
         "Run `func` as on plain tensors; tensor results take the type and metadata of the first semantic argument"
         with _DisableSubclass(): ret = func(*args, **kwargs) if kwargs else func(*args)
-        if type(ret) is Tensor:
+        if type(ret) is Tensor:  # the common case, written out in full for speed
             if ret.ndim == 0 or func in _nowrap: return ret
-            a = args[0] if args else None
-            return _rewrap(ret, a if isinstance(a, TensorBase) else _meta_source(args, kwargs), cls)
+            src = args[0] if args and isinstance(args[0], TensorBase) else _meta_source(args, kwargs)
+            if src is None: return _as_subclass(ret, cls)
+            ret = _as_subclass(ret, type(src))
+            meta = src.__dict__
+            if meta: ret.__dict__.update(meta)
+            return ret
         if isinstance(ret, (tuple, list)) and ret and isinstance(ret[0], Tensor):
             src = _meta_source(args, kwargs)
             return type(ret)([_rewrap(r, src, cls) for r in ret])
@@ -115,42 +120,42 @@ class TensorBase(Tensor):
         res.__dict__.update(copy.deepcopy(self.__dict__, memo))
         return res
 
-# %% ../nbs/04_torch_core.ipynb #e1c4ba8a
+# %% ../nbs/04_torch_core.ipynb #889dc57f
 class TensorImageBase(TensorBase):
     "Base of image-like tensors (`C×H×W` or `H×W`), which `show` themselves with `show_image`"
     _show_args = {'cmap': 'viridis'}
-    def show(self, ctx=None, **kwargs):
+    def show(self, ctx:Any=None, **kwargs) -> Any:
         "Draw the image on `ctx` (a new axis if `None`), returning the axis"
         return show_image(self, ctx=ctx, **{**self._show_args, **kwargs})
 
-# %% ../nbs/04_torch_core.ipynb #aac7b4c7
+# %% ../nbs/04_torch_core.ipynb #bfd6167d
 class TensorImage(TensorImageBase):
     "A batch or an item of images, channels first"
 
-# %% ../nbs/04_torch_core.ipynb #75104dfe
+# %% ../nbs/04_torch_core.ipynb #f95f3ab2
 class TensorImageBW(TensorImage):
     "A black-and-white image (one channel), shown in grey levels"
     _show_args = {'cmap': 'Greys'}
 
-# %% ../nbs/04_torch_core.ipynb #067ce74e
+# %% ../nbs/04_torch_core.ipynb #1ae7d38d
 class TensorMask(TensorImageBase):
     "A segmentation mask of class indices, shown as a translucent overlay"
     _show_args = {'alpha': 0.5, 'cmap': 'tab20'}
-    def show(self, ctx=None, **kwargs):
+    def show(self, ctx:Any=None, **kwargs) -> Any:
         "Draw the mask on `ctx`, scaling colours to the number of `codes` if the mask has them"
         codes = getattr(self, 'codes', None)
         if codes is not None: kwargs = {'vmin': 0, 'vmax': len(codes), **kwargs}
         return super().show(ctx=ctx, **kwargs)
 
-# %% ../nbs/04_torch_core.ipynb #f7ea811b
+# %% ../nbs/04_torch_core.ipynb #de08b34d
 class TensorCategory(TensorBase):
     "The index (or a batch of indices) of a category"
 
-# %% ../nbs/04_torch_core.ipynb #90142430
+# %% ../nbs/04_torch_core.ipynb #8bcadd36
 class TensorMultiCategory(TensorCategory):
     "Several categories at once, as indices or a one-hot encoding"
 
-# %% ../nbs/04_torch_core.ipynb #c1014682
+# %% ../nbs/04_torch_core.ipynb #0fc2cef4
 class TensorPoint(TensorBase):
     "Points `(x, y)` in an image of size `img_size` (width, height), one per row"
     @classmethod
@@ -158,7 +163,7 @@ class TensorPoint(TensorBase):
         "Points from anything `tensor` takes, reshaped to `n×2` float"
         return cls(tensor(t).view(-1, 2).float(), img_size=img_size)
 
-# %% ../nbs/04_torch_core.ipynb #3110f580
+# %% ../nbs/04_torch_core.ipynb #b60d70bb
 class TensorBBox(TensorPoint):
     "Bounding boxes `(x1, y1, x2, y2)` in an image of size `img_size`, one per row"
     @classmethod
@@ -166,11 +171,11 @@ class TensorBBox(TensorPoint):
         "Boxes from anything `tensor` takes, reshaped to `n×4` float"
         return cls(tensor(t).view(-1, 4).float(), img_size=img_size)
 
-# %% ../nbs/04_torch_core.ipynb #765085f6
+# %% ../nbs/04_torch_core.ipynb #65491cb8
 class TensorText(TensorBase):
     "Token ids of one or more texts"
 
-# %% ../nbs/04_torch_core.ipynb #772ce6cd
+# %% ../nbs/04_torch_core.ipynb #3263f6a9
 def apply(func:Callable, # called on every leaf
           x:Any,         # a leaf, or a nested list/tuple/`L`/dict
           *args, **kwargs # passed on to `func`
@@ -182,7 +187,7 @@ def apply(func:Callable, # called on every leaf
     if isinstance(x, Mapping): return {k: apply(func, v, *args, **kwargs) for k,v in x.items()}
     return func(x, *args, **kwargs)
 
-# %% ../nbs/04_torch_core.ipynb #ca7b3cf9
+# %% ../nbs/04_torch_core.ipynb #089b8457
 def _plain(o): return _as_subclass(o, Tensor) if isinstance(o, TensorBase) else o
 
 def to_plain(b:Any # a tensor or a nested tuple/list/dict of them
@@ -190,7 +195,7 @@ def to_plain(b:Any # a tensor or a nested tuple/list/dict of them
     "Strip the semantic types (and metadata) from every tensor in `b`, sharing their data"
     return apply(_plain, b)
 
-# %% ../nbs/04_torch_core.ipynb #cc7b38fe
+# %% ../nbs/04_torch_core.ipynb #4604b65b
 def _has_mps() -> bool:
     mps = getattr(torch.backends, 'mps', None)
     return mps is not None and mps.is_available()
@@ -203,7 +208,7 @@ def default_device(use:bool|None=None # `False` forces the CPU; `None` or `True`
     if _has_mps(): return torch.device('mps')
     return torch.device('cpu')
 
-# %% ../nbs/04_torch_core.ipynb #0ccd4b35
+# %% ../nbs/04_torch_core.ipynb #52ae3bf0
 def to_device(b:Any, # a tensor or a nested batch
               device:torch.device|str|None=None, # where to: `default_device()` if `None`
               non_blocking:bool=False # asynchronous copy (from pinned memory to a GPU)
@@ -212,12 +217,12 @@ def to_device(b:Any, # a tensor or a nested batch
     if device is None: device = default_device()
     return apply(lambda o: o.to(device, non_blocking=non_blocking) if isinstance(o, Tensor) else o, b)
 
-# %% ../nbs/04_torch_core.ipynb #734bcf78
+# %% ../nbs/04_torch_core.ipynb #5e40cd0b
 def to_cpu(b:Any) -> Any:
     "Move every tensor in `b` to the CPU"
     return to_device(b, 'cpu')
 
-# %% ../nbs/04_torch_core.ipynb #32ebe9b3
+# %% ../nbs/04_torch_core.ipynb #6081b655
 def _np(o):
     if not isinstance(o, Tensor): return o
     o = o.detach().cpu()
@@ -227,12 +232,12 @@ def to_np(x:Any) -> Any:
     "Convert every tensor in `x` to a NumPy array"
     return apply(_np, x)
 
-# %% ../nbs/04_torch_core.ipynb #4d0d8f56
+# %% ../nbs/04_torch_core.ipynb #8c02697d
 def to_float(b:Any) -> Any:
     "Convert every floating-point tensor in `b` (half, bfloat16, double) to float32"
     return apply(lambda o: o.float() if isinstance(o, Tensor) and o.is_floating_point() else o, b)
 
-# %% ../nbs/04_torch_core.ipynb #104e14e7
+# %% ../nbs/04_torch_core.ipynb #47afc087
 def _first_tensor(b):
     if isinstance(b, Tensor): return b
     items = b.values() if isinstance(b, Mapping) else b if isinstance(b, (list, tuple, L)) else ()
@@ -245,17 +250,17 @@ def _find_tensor(b, caller):
     if t is None: raise ValueError(f"{caller}: no tensor in the batch {type(b).__name__}: {str(b)[:100]}")
     return t
 
-# %% ../nbs/04_torch_core.ipynb #5b0b202e
+# %% ../nbs/04_torch_core.ipynb #1219fcf2
 def find_bs(b:Any) -> int:
     "The batch size: the length of the first dimension of the first tensor in `b`"
     return _find_tensor(b, 'find_bs').shape[0]
 
-# %% ../nbs/04_torch_core.ipynb #989cc854
+# %% ../nbs/04_torch_core.ipynb #0657c2f8
 def find_device(b:Any) -> torch.device:
     "The device of the first tensor in `b`"
     return _find_tensor(b, 'find_device').device
 
-# %% ../nbs/04_torch_core.ipynb #545f196f
+# %% ../nbs/04_torch_core.ipynb #6cc43431
 def set_seed(s:int, # the seed
              reproducible:bool=False # also make PyTorch use deterministic algorithms
             ) -> None:
@@ -269,7 +274,7 @@ def set_seed(s:int, # the seed
         torch.backends.cudnn.benchmark = False
         torch.use_deterministic_algorithms(True, warn_only=True)
 
-# %% ../nbs/04_torch_core.ipynb #ae0e1cf9
+# %% ../nbs/04_torch_core.ipynb #f39e08e8
 def flatten_check(inp:Tensor, # predictions
                   targ:Tensor # targets, with as many elements
                  ) -> tuple[Tensor,Tensor]:
@@ -278,7 +283,7 @@ def flatten_check(inp:Tensor, # predictions
     if len(inp) != len(targ): raise ValueError(f"flatten_check: the input has {len(inp)} elements but the target has {len(targ)}")
     return inp, targ
 
-# %% ../nbs/04_torch_core.ipynb #9729f0b6
+# %% ../nbs/04_torch_core.ipynb #330e349d
 class Module(nn.Module):
     "An `nn.Module` whose subclasses need not call `super().__init__()`"
     def __new__(cls, *args, **kwargs):
@@ -287,32 +292,32 @@ class Module(nn.Module):
         return res
     def __init__(self): pass  # so that a `super().__init__()` call does not reset the module
 
-# %% ../nbs/04_torch_core.ipynb #869ab892
+# %% ../nbs/04_torch_core.ipynb #f5d35ec3
 def one_param(m:nn.Module) -> nn.Parameter|None:
     "The first parameter of `m`, or `None` if it has none"
     return next(iter(m.parameters()), None)
 
-# %% ../nbs/04_torch_core.ipynb #5e0b8edf
+# %% ../nbs/04_torch_core.ipynb #24c7c05f
 def params(m:nn.Module) -> list[nn.Parameter]:
     "All the parameters of `m`"
     return list(m.parameters())
 
-# %% ../nbs/04_torch_core.ipynb #58d1e8ed
+# %% ../nbs/04_torch_core.ipynb #c06abb91
 def trainable_params(m:nn.Module) -> list[nn.Parameter]:
     "The parameters of `m` that require grad"
     return [p for p in m.parameters() if p.requires_grad]
 
-# %% ../nbs/04_torch_core.ipynb #3c2755d9
+# %% ../nbs/04_torch_core.ipynb #0cce497d
 def requires_grad(m:nn.Module) -> bool:
     "Whether the first parameter of `m` requires grad (`False` if it has none)"
     p = one_param(m)
     return p is not None and p.requires_grad
 
-# %% ../nbs/04_torch_core.ipynb #8ab568df
+# %% ../nbs/04_torch_core.ipynb #5dfc8915
 bn_types = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
 norm_types = bn_types + (nn.InstanceNorm1d, nn.InstanceNorm2d, nn.InstanceNorm3d, nn.LayerNorm)
 
-# %% ../nbs/04_torch_core.ipynb #8f898740
+# %% ../nbs/04_torch_core.ipynb #5861f0c9
 def subplots(nrows:int=1, ncols:int=1, # grid of axes
              figsize:tuple|None=None,   # size in inches; `imsize` per axis if `None`
              imsize:float=3,            # inches per axis
@@ -327,7 +332,7 @@ def subplots(nrows:int=1, ncols:int=1, # grid of axes
     if nrows*ncols == 1: ax = np.array([ax])
     return fig, ax
 
-# %% ../nbs/04_torch_core.ipynb #153de8c1
+# %% ../nbs/04_torch_core.ipynb #9a2b0746
 def get_grid(n:int,                  # number of axes needed
              nrows:int|None=None, ncols:int|None=None, # grid shape; near square if both `None`
              figsize:tuple|None=None, # size in inches
@@ -336,7 +341,7 @@ def get_grid(n:int,                  # number of axes needed
              return_fig:bool=False,   # also return the figure
              flatten:bool=True,       # return a flat list of `n` axes, hiding the spare ones
              **kwargs                 # passed to `subplots`
-            ):
+            ) -> list|tuple:
     "A grid of axes for `n` items"
     if nrows: ncols = ncols or int(np.ceil(n/nrows))
     elif ncols: nrows = int(np.ceil(n/ncols))
@@ -352,7 +357,7 @@ def get_grid(n:int,                  # number of axes needed
     if title is not None: fig.suptitle(title, weight='bold', size=14)
     return (fig, axs) if return_fig else axs
 
-# %% ../nbs/04_torch_core.ipynb #2db070c0
+# %% ../nbs/04_torch_core.ipynb #f32bff37
 def _fig_bounds(x): return min(5, max(1, x//32))
 
 def show_image(im:Any,                # tensor (C×H×W or H×W), array (H×W×C or H×W) or PIL image
@@ -362,7 +367,7 @@ def show_image(im:Any,                # tensor (C×H×W or H×W), array (H×W×C
                ctx=None,              # axis to draw on, as other `show` methods name it
                cmap:str|None=None,    # colour map for one-channel images
                **kwargs               # passed to `ax.imshow` (`alpha`, `vmin`...)
-              ):
+              ) -> Any: # the matplotlib axis
     "Draw an image on `ax` (a new one if `None`), without ticks, and return the axis"
     if isinstance(im, Tensor):
         im = im.detach().cpu()
@@ -380,13 +385,13 @@ def show_image(im:Any,                # tensor (C×H×W or H×W), array (H×W×C
     ax.axis('off')
     return ax
 
-# %% ../nbs/04_torch_core.ipynb #dcef4671
+# %% ../nbs/04_torch_core.ipynb #987fcfb5
 def show_title(o:Any,            # what to show, as a string
                ax=None, ctx=None, # where: an axis, a pandas `Series`, or `None` to print
                label:str|None=None, # the key when `ctx` is a `Series`
                color:str='black',   # colour of the title
                **kwargs
-              ):
+              ) -> Any:
     "Set `o` as the title of `ax` (or add it to a `Series`, or print it), and return `ax`"
     ax = ax if ax is not None else ctx
     if ax is None: print(o)
@@ -398,15 +403,15 @@ def show_title(o:Any,            # what to show, as a string
         ax = sys.modules['pandas'].concat([ax, sys.modules['pandas'].Series({label: o})])
     return ax
 
-# %% ../nbs/04_torch_core.ipynb #8b897529
+# %% ../nbs/04_torch_core.ipynb #502b140b
 class ShowTitle:
     "Mixin for values whose `show` sets `str(self)` as the title of `ctx`"
     _show_args = {'label': 'text'}
-    def show(self, ctx=None, **kwargs):
+    def show(self, ctx:Any=None, **kwargs) -> Any:
         "Show `self` as the title of `ctx` (print it if `ctx` is `None`)"
         return show_title(str(self), ctx=ctx, **{**self._show_args, **kwargs})
 
-# %% ../nbs/04_torch_core.ipynb #a8c93166
+# %% ../nbs/04_torch_core.ipynb #bb3017c8
 class TitledInt(int, ShowTitle):
     "An `int` that shows itself as a title"
 
@@ -426,19 +431,19 @@ class TitledTuple(tuple, ShowTitle):
         elif not isinstance(x, (list, tuple, L)): x = (x,)
         return super().__new__(cls, tuple(x) + rest)
 
-# %% ../nbs/04_torch_core.ipynb #f4919ef9
+# %% ../nbs/04_torch_core.ipynb #b500c51c
 def show_titled_image(o:tuple, # `(image, title)`
                       **kwargs  # passed to `show_image`
-                     ):
+                     ) -> Any:
     "Draw the image `o[0]` with `o[1]` as its title"
     return show_image(o[0], title=str(o[1]), **kwargs)
 
-# %% ../nbs/04_torch_core.ipynb #b71b2126
+# %% ../nbs/04_torch_core.ipynb #df4777f3
 def show_images(ims:list,            # images, as `show_image` takes them
                 nrows:int=1, ncols:int|None=None, # grid shape; one row if `ncols` is `None`
                 titles:list|None=None, # one title per image
                 **kwargs               # passed to `subplots`
-               ):
+               ) -> np.ndarray:
     "Draw `ims` on a grid, with `titles`, and return the axes"
     if ncols is None: ncols = int(np.ceil(len(ims)/nrows))
     if titles is None: titles = [None]*len(ims)
