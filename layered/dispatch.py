@@ -47,7 +47,7 @@ def _dispatch_sig(f:Callable,            # the implementation
     hints, name = _hints(f), getattr(f, '__qualname__', repr(f))
     t1, t2 = [_ann_types(hints.get(n, inspect.Parameter.empty), name) for n in (pos + [None, None])[:2]]
     ret = hints.get('return')
-    if not isinstance(ret, type) or ret in (object, _NoneType): ret = None  # only a class can be cast to
+    if not isinstance(ret, type) or ret in (object, _NoneType, typing.Any): ret = None  # only a class can be cast to
     return t1, t2, ret, method
 
 # %% ../nbs/02_dispatch.ipynb #ff9d0cc4

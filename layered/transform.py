@@ -71,7 +71,7 @@ class Transform(metaclass=_TfmMeta):
         if enc is not None:
             self.encodes = self._tds['encodes'] = TypeDispatch(name='encodes')
             self.encodes.add(enc, method=False)
-            self._name = getattr(enc, '__name__', None)
+            self._name = getattr(enc, '__name__', None) or type(enc).__name__  # a callable object goes by its class
             self.order = getattr(enc, 'order', self.order)
         if dec is not None:
             self.decodes = self._tds['decodes'] = TypeDispatch(name='decodes')
