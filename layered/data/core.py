@@ -165,13 +165,14 @@ class TfmdDL(DataLoader):
         return to_cpu(self.after_batch.decode(retain_types(b, typs=self._types)))
 
     def decode_batch(self, b:Any, max_n:int=9, full:bool=True) -> L:
-        "The first `max_n` items of `b`, decoded (only until they can `show` themselves unless `full`)"
+        "The first `max_n` items of `b`, decoded (by the dataset's transforms only until they can `show` themselves, unless `full`)"
         return self._decode_items(self.decode(b), max_n, full)
 
     def _decode_items(self, b, max_n=9, full=True) -> L:
         dec = getattr(self.dataset, 'decode', None)
-        f = compose(partial(self.before_batch.decode, full=full), partial(self.after_item.decode, full=full),
-                    None if dec is None else partial(dec, full=full))
+        # the loader's own pipelines always decode fully (a `PointScaler` must bring points back to pixels);
+        # `full` stops only the dataset's type transforms, once the items can show themselves
+        f = compose(self.before_batch.decode, self.after_item.decode, None if dec is None else partial(dec, full=full))
         return L(batch_to_samples(b, max_n)).map(f)
 
     def _pre_show_batch(self, b, max_n=9) -> tuple:
