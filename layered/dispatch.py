@@ -43,6 +43,7 @@ def _dispatch_sig(f:Callable,            # the implementation
     pos = []
     for p in params:
         if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) or len(pos) == 2: break
+        if pos and p.default is not p.empty: break  # an optional second argument is not dispatched on
         pos.append(p.name)
     hints, name = _hints(f), getattr(f, '__qualname__', repr(f))
     t1, t2 = [_ann_types(hints.get(n, inspect.Parameter.empty), name) for n in (pos + [None, None])[:2]]
