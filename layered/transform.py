@@ -123,11 +123,13 @@ class ItemTransform(Transform):
     "A `Transform` that is applied to a whole tuple rather than to each of its elements"
     _is_base_tfm = True
     _elementwise = False
+    _retain = True  # give the result the input's type (a list for a tuple becomes a tuple); getters switch it off
 
     def _apply(self, td:TypeDispatch, x, kwargs:dict):
         f, ret, method = td._cache1.get(type(x)) or td._resolve(type(x), _NoneType)
         if f is None: return x
         res = f(self, x, **kwargs) if method else f(x, **kwargs)
+        if not self._retain: return res
         if isinstance(x, tuple) and type(res) is list: res = tuple(res)
         return retain_type(res, x, ret)
 

@@ -94,6 +94,7 @@ def get_text_files(path:str|Path,    # folder to search
 # %% ../../nbs/08_data.transforms.ipynb #95f91104
 class ItemGetter(ItemTransform):
     "Get element `i` of each item"
+    _retain = False  # an element of the item keeps its own type (a list of labels stays a list)
     def __init__(self, i): # index or key of the element
         super().__init__()
         self.i = i
@@ -102,6 +103,7 @@ class ItemGetter(ItemTransform):
 # %% ../../nbs/08_data.transforms.ipynb #1745d3ee
 class AttrGetter(ItemTransform):
     "Get attribute `nm` of each item, or `default` when it has none"
+    _retain = False  # an element of the item keeps its own type (a list of labels stays a list)
     def __init__(self, nm:str,   # name of the attribute
                  default=None):  # value for items without it
         super().__init__()
