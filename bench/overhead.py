@@ -68,7 +68,10 @@ def learner_fit(train, valid):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--repeats', type=int, default=5)
+    parser.add_argument('--threads', type=int, default=1,
+                        help='torch threads for both loops (1 keeps the timings steady on a shared machine)')
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     train, valid = make_data()
     plain, layered = [], []
     for _ in range(args.repeats):

@@ -88,6 +88,10 @@ class _BaseOptimizer:
         "Call `set_hyper` for each keyword argument"
         for k, v in kwargs.items(): self.set_hyper(k, v)
 
+    def hyper(self, k:str, i:int=-1, default=None):
+        "Hyper-parameter `k` of group `i` (the last by default), or `default`: cheap enough to call at every batch"
+        return self.hypers[i].get(k, default)
+
     def freeze_to(self, n:int): # number of groups to freeze; negative counts from the end
         "Stop training the first `n` groups (except params tagged `force_train` when `train_bn`)"
         n_groups = len(self.param_lists)
@@ -539,6 +543,14 @@ class OptimWrapper(_BaseOptimizer):
     def hypers(self) -> list[dict]:
         "A copy of the hyper-parameters of each group, in our names (change them with `set_hyper`)"
         return [{self.fwd_map.get(k, k): v for k, v in _flat_group(pg).items()} for pg in self.opt.param_groups]
+    def hyper(self, k:str, i:int=-1, default=None):
+        "Hyper-parameter `k` of group `i`, read straight from the torch group (no copy of the others)"
+        name = self.bwd_map.get(k)
+        if name is None: return default
+        pg = self.opt.param_groups[i]
+        if '__' not in name: return pg.get(name, default)
+        base, j = name.rsplit('__', 1)
+        return pg[base][int(j)]
     def _set_hyper(self, k:str, vs:list):
         for pg, v in zip(self.opt.param_groups, vs): _set_group_item(pg, self.bwd_map.get(k, k), v)
     def _flags(self, p:Tensor) -> dict: return self._tags[p]
