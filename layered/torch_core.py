@@ -79,8 +79,12 @@ class TensorBase(Tensor):
                 x:Any, # tensor, array, list or number (anything `tensor` takes)
                 **meta  # metadata, stored as attributes
                ):
-        res = _as_subclass(tensor(x), cls)
-        if isinstance(x, TensorBase) and x.__dict__: res.__dict__.update(x.__dict__)
+        # a data pipeline makes one per item, mostly from a plain tensor or a class index: those skip `tensor`'s checks
+        if type(x) is Tensor and x.dtype is not torch.float64: res = _as_subclass(x, cls)
+        elif type(x) is int: res = _as_subclass(torch.as_tensor(x), cls)
+        else:
+            res = _as_subclass(tensor(x), cls)
+            if isinstance(x, TensorBase) and x.__dict__: res.__dict__.update(x.__dict__)
         if meta: res.__dict__.update(meta)
         return res
 

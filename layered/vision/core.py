@@ -8,7 +8,7 @@ __all__ = ['BILINEAR', 'NEAREST', 'ImageLoadError', 'load_image', 'image2tensor'
            'RandomResizedCrop', 'CropPad', 'RandomCrop']
 
 # %% ../../nbs/30_vision.core.ipynb #565b7709
-import io, json, math, random
+import contextlib, io, json, math, random
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -40,14 +40,22 @@ def _source_name(fn:Any) -> Any:
     if isinstance(fn, (str, Path)): return fn
     return getattr(fn, 'name', None) or f'<{type(fn).__name__}>'
 
+def _read_image(fn:str|Path|Any # path or file object of an image
+               ) -> PIL.Image.Image:
+    "The image `fn` as PIL opened it, with all its pixels read and the file closed if it was opened here"
+    try:
+        with open(fn, 'rb') if isinstance(fn, (str, Path)) else contextlib.nullcontext(fn) as f:
+            im = PIL.Image.open(f)
+            im.load()
+        return im
+    except Exception as e: raise ImageLoadError(_source_name(fn), f"{type(e).__name__}: {e}") from e
+
 def load_image(fn:str|Path|Any,   # path or file object of an image
                mode:str|None=None # PIL mode to convert to (`'RGB'`, `'L'`...); as stored if `None`
               ) -> PIL.Image.Image:
     "Open the image `fn`, read all its pixels and close the file, converting it to `mode`"
-    try:
-        with PIL.Image.open(fn) as im:  # the `with` closes the file: a long epoch opens many
-            im.load()
-            return im.convert(mode) if mode else im.copy()
+    im = _read_image(fn)
+    try: return im.convert(mode) if mode else im.copy()  # a plain image, detached from the file
     except Exception as e: raise ImageLoadError(_source_name(fn), f"{type(e).__name__}: {e}") from e
 
 # %% ../../nbs/30_vision.core.ipynb #11dbe46e
@@ -82,7 +90,7 @@ class PILBase(PIL.Image.Image):
         if isinstance(fn, Tensor): fn = _to_hwc(fn)
         if isinstance(fn, np.ndarray): im = PIL.Image.fromarray(fn)
         elif isinstance(fn, PIL.Image.Image): im = fn
-        else: im = load_image(io.BytesIO(fn) if isinstance(fn, bytes) else fn)
+        else: im = _read_image(io.BytesIO(fn) if isinstance(fn, bytes) else fn)  # not copied: `_convert` copies it
         im = cls._convert(im, mode)
         im.__class__ = cls  # PIL returns plain images: give this one its type, without copying the pixels again
         return im
