@@ -446,7 +446,9 @@ def get_c(dls) -> int:
     "The number of outputs a model needs for `dls`: its `c`, or the length of its (last) vocab"
     if getattr(dls, 'c', None): return dls.c
     vocab = getattr(dls, 'vocab', None)
-    if vocab is None: return 0
+    if vocab is None:  # no classes: an item transform may know the size, as `PointScaler` does for points
+        c = getattr(getattr(getattr(dls, 'train', None), 'after_item', None), 'c', None)
+        return c if isinstance(c, int) else 0
     if len(vocab) > 0 and isinstance(vocab[-1], (list, tuple, L, CategoryMap)): vocab = vocab[-1]
     return len(vocab)
 
