@@ -22,8 +22,8 @@ _events = ('after_create before_fit before_epoch before_train before_batch after
 event = SimpleNamespace(**{e: e for e in _events})
 event.__doc__ = "All the events of the training loop, as attributes (for completion and typo-safety)"
 
-_inner_loop = ('before_batch after_pred after_loss before_backward after_cancel_backward after_backward '
-               'before_step after_cancel_step after_step after_cancel_batch after_batch').split()
+_inner_loop = frozenset(('before_batch after_pred after_loss before_backward after_cancel_backward after_backward '
+                         'before_step after_cancel_step after_step after_cancel_batch after_batch').split())
 
 # %% ../../nbs/13_callback.core.ipynb #27bbc200
 class CancelBatchException(Exception):
@@ -59,17 +59,14 @@ class Callback(GetAttr):
     def __call__(self, event_name: str):
         "Run this callback's method for `event_name`, if it has one and is switched on"
         meth = getattr(self, event_name, None)
-        if meth is not None and self.run and (event_name not in _inner_loop or self._runs_in_phase()):
+        if meth is not None and self.run and (event_name not in _inner_loop or
+                                              (self.run_train if getattr(self.learn, 'training', True) else self.run_valid)):
             try: meth()
             except _cancel_exceptions: raise
             except Exception as e:
                 _add_context(e, f'in callback `{type(self).__name__}` at event `{event_name}`')
                 raise
         if event_name == 'after_fit': self.run = True
-
-    def _runs_in_phase(self) -> bool:
-        training = getattr(self.learn, 'training', True)
-        return self.run_train if training else self.run_valid
 
     def __setattr__(self, name, value):
         if name in _learn_state and self.learn is not None: setattr(self.learn, name, value)
