@@ -227,9 +227,6 @@ class ImageDataLoaders(DataLoaders):
                    **kwargs                  # `bs`, `num_workers`, `device`... for the loaders
                   ) -> 'ImageDataLoaders':
         "Images `fnames` with the `labels` given, split at random"
-        # an `L`, not a list, so that `ItemGetter` hands a list of labels over whole (it makes a list a tuple,
-        # whose elements a `Transform` would encode one by one)
-        labels = [L(o) if isinstance(o, list) else o for o in labels]
         dblock = DataBlock.from_columns(blocks=(ImageBlock(img_cls), y_block or _label_block(labels)),
                                         splitter=RandomSplitter(valid_pct, seed=seed), item_tfms=item_tfms, batch_tfms=batch_tfms)
         return _dls_from(cls, dblock, (fnames, labels), path=path, **kwargs)
