@@ -77,22 +77,14 @@ class AvgSmoothLoss(Metric):
 
 # %% ../nbs/14_learner.ipynb #abdf35d6
 class TrainEvalCallback(Callback):
-    "Track the phase, the epoch and iteration counters; put the model in train or eval mode"
+    "Put the model in train or eval mode with the phase; move it to the data's device"
     order = -10
     def before_fit(self):
-        self.learn.epoch, self.learn.train_iter, self.learn.pct_train = 0, 0, 0.
-        self.learn.n_iter_train = len(self.dls.train) if hasattr(self.dls.train, '__len__') else None
         device = getattr(self.dls, 'device', None)
         if device is not None: self.model.to(device)
     def before_train(self):
         self.learn.training = True
         self.model.train()
-    def after_batch(self):
-        learn = self.learn
-        if not learn.training: return
-        learn.train_iter += 1
-        n = learn.n_iter_train
-        if n: learn.pct_train = (learn.epoch + (learn.iter + 1) / n) / learn.n_epoch
     def before_validate(self):
         self.learn.training = False
         self.model.eval()
@@ -158,7 +150,8 @@ class Learner:
 
     def _reset_handlers(self):
         "Rebuild, for every event, the list of callbacks that listen to it (after callbacks change)"
-        self._handlers = {e: self._listeners(e) for e in _events}
+        h = self._handlers = {e: self._listeners(e) for e in _events}
+        self._lean_step = not any(h[e] for s in ('backward', 'step') for e in _stage_events[s])
 
     def _with_events(self, f, stage: str, exc, final=noop):
         before, cancel, after = _stage_events[stage]
@@ -186,8 +179,10 @@ class Learner:
             self.loss = self.loss_grad.detach()
         if h['after_loss']: self('after_loss')
         if not self.training or not len(self.yb): return
-        self._with_events(self._backward, 'backward', CancelBackwardException)
-        self._with_events(self._step, 'step', CancelStepException)
+        if self._lean_step: self.loss_grad.backward(); self.opt.step()  # nobody listens to these two stages
+        else:
+            self._with_events(self._backward, 'backward', CancelBackwardException)
+            self._with_events(self._step, 'step', CancelStepException)
         self.opt.zero_grad()
 
     def _backward(self): self.loss_grad.backward()
@@ -202,7 +197,16 @@ class Learner:
         "Train or evaluate on batch `b`, the `i`-th of the current loader"
         self.iter, self.pred, self.loss = i, None, None
         self._split(b)
-        self._with_events(self._do_one_batch, 'batch', CancelBatchException)
+        h = self._handlers  # `_with_events(..., 'batch', ...)`, spelled out: this is the innermost loop
+        try:
+            if h['before_batch']: self('before_batch')
+            self._do_one_batch()
+        except CancelBatchException: self('after_cancel_batch')
+        if self.training:
+            self.train_iter += 1
+            n = self.n_iter_train
+            if n: self.pct_train = (self.epoch + (i + 1) / n) / self.n_epoch
+        if h['after_batch']: self('after_batch')
 
     def all_batches(self):
         "Run `one_batch` on every batch of `self.dl`"
@@ -241,6 +245,8 @@ class Learner:
             if wd is not None: self.opt.set_hypers(wd=wd)
             self.opt.set_hypers(lr=ifnone(lr, self.lr))
             self.n_epoch, logger = n_epoch, self.logger
+            self.epoch, self.train_iter, self.pct_train = 0, 0, 0.
+            self.n_iter_train = len(self.dls.train) if hasattr(self.dls.train, '__len__') else None
             try: self._with_events(self._do_fit, 'fit', CancelFitException, self._end_cleanup)
             finally: self.logger = logger  # even when a callback failed before `after_fit` could restore it
 
@@ -349,6 +355,11 @@ def _format_time(t: float) -> str:
     t = int(t); h, m, s = t // 3600, (t // 60) % 60, t % 60
     return f'{h}:{m:02d}:{s:02d}' if h else f'{m:02d}:{s:02d}'
 
+def _loss_values(losses: list) -> list:
+    "The mean of each loss tensor of `losses`, as floats, read from the device in one go when they stack"
+    try: return torch.stack(losses).float().reshape(len(losses), -1).mean(1).tolist()
+    except RuntimeError: return [float(t.float().mean()) for t in losses]  # losses of different shapes or devices
+
 class Recorder(Callback):
     "Record losses, learning rates, momentums and metrics; log each epoch; plot them"
     order = 50
@@ -380,9 +391,10 @@ class Recorder(Callback):
 
     def after_batch(self):
         learn = self.learn  # read once: this runs at every batch
-        if not len(learn.yb) or learn.loss is None: return  # no target, or cancelled before the loss
+        loss = learn.loss
+        if loss is None or not len(learn.yb): return  # cancelled before the loss, or no target
         if learn.training:
-            self._raw.append(learn.loss)
+            self._raw.append(loss)
             opt = learn.opt
             self.lrs.append(opt.hyper('lr'))
             mom = opt.hyper('mom')
@@ -397,8 +409,10 @@ class Recorder(Callback):
     @property
     def losses(self) -> list:
         "Smoothed training loss after each batch (an exponentially weighted, debiased moving average)"
-        for i in range(len(self._smooth), len(self._raw)):
-            self._sm = self.beta * self._sm + (1 - self.beta) * float(self._raw[i].mean())
+        n = len(self._smooth)
+        if n == len(self._raw): return self._smooth
+        for i, v in enumerate(_loss_values(self._raw[n:]), n):
+            self._sm = self.beta * self._sm + (1 - self.beta) * v
             self._smooth.append(self._sm / (1 - self.beta ** (i + 1)))
         return self._smooth
 
@@ -504,7 +518,8 @@ class ProgressCallback(Callback):
         if pbar is None: return
         learn = self.learn
         i = learn.iter + 1
-        if learn.training and self._will_redraw(pbar, i):
+        if not self._will_redraw(pbar, i): return  # fastprogress would only compare numbers
+        if learn.training:
             rec = getattr(learn, 'recorder', None)
             sl = rec.smooth_loss if rec is not None else None
             if sl is not None: pbar.comment = f'{sl:.4f}'

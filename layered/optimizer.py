@@ -520,6 +520,12 @@ def _set_group_item(pg:dict, k:str, v):
     pg[name] = tuple(v if j == int(i) else o for j, o in enumerate(pg[name]))
 
 # %% ../nbs/12_optimizer.ipynb #53b11771
+def _split_key(name:str) -> tuple:
+    "A torch group key in `_flat_group`'s spelling, `'betas__0'`, as `('betas', 0)`; `'lr'` as `('lr', None)`"
+    if '__' not in name: return name, None
+    base, j = name.rsplit('__', 1)
+    return base, int(j)
+
 class OptimWrapper(_BaseOptimizer):
     "A `torch.optim` optimizer with `Optimizer`'s interface and our names for its hyper-parameters"
     def __init__(self, params:Iterable|torch.optim.Optimizer|None=None, # parameters or groups, or a built torch optimizer
@@ -536,6 +542,7 @@ class OptimWrapper(_BaseOptimizer):
         hp_map = pytorch_hp_map if hp_map is None else hp_map
         self.fwd_map = {k: hp_map.get(k, k) for k in _flat_group(self.opt.param_groups[0])}
         self.bwd_map = {v: k for k, v in self.fwd_map.items()}
+        self._keys = {k: _split_key(n) for k, n in self.bwd_map.items()}  # our name -> (torch key, index or None)
         self._tags, self.frozen_idx = defaultdict(dict), 0  # our per-parameter tags, kept out of torch's state
         self.set_hypers(**ours)
 
@@ -545,12 +552,11 @@ class OptimWrapper(_BaseOptimizer):
         return [{self.fwd_map.get(k, k): v for k, v in _flat_group(pg).items()} for pg in self.opt.param_groups]
     def hyper(self, k:str, i:int=-1, default=None):
         "Hyper-parameter `k` of group `i`, read straight from the torch group (no copy of the others)"
-        name = self.bwd_map.get(k)
-        if name is None: return default
+        key = self._keys.get(k)
+        if key is None: return default
+        name, j = key
         pg = self.opt.param_groups[i]
-        if '__' not in name: return pg.get(name, default)
-        base, j = name.rsplit('__', 1)
-        return pg[base][int(j)]
+        return pg.get(name, default) if j is None else pg[name][j]
     def _set_hyper(self, k:str, vs:list):
         for pg, v in zip(self.opt.param_groups, vs): _set_group_item(pg, self.bwd_map.get(k, k), v)
     def _flags(self, p:Tensor) -> dict: return self._tags[p]
@@ -559,8 +565,10 @@ class OptimWrapper(_BaseOptimizer):
     state = property(lambda self: self.opt.state)
 
     def zero_grad(self, set_to_none:bool=True):
-        "Clear the gradients, as the wrapped optimizer does"
-        self.opt.zero_grad(set_to_none)
+        "Clear the gradients, as the wrapped optimizer does (directly, when it keeps torch's own `zero_grad`)"
+        if not set_to_none or type(self.opt).zero_grad is not torch.optim.Optimizer.zero_grad: return self.opt.zero_grad(set_to_none)
+        for pg in self.opt.param_groups:  # what torch's does, without its profiler record (a few µs at every batch)
+            for p in pg['params']: p.grad = None
     def step(self, closure:Callable|None=None):
         "Step the wrapped optimizer"
         return self.opt.step(closure)

@@ -128,7 +128,7 @@ class ParamScheduler(Callback):
         for n, f in self.scheds.items(): self.opt.set_hyper(n, f(pos))
 
     def after_batch(self):
-        for n in self.scheds: self.hps[n].append(self.opt.hypers[-1][n])
+        for n in self.scheds: self.hps[n].append(self.opt.hyper(n))
 
     def after_fit(self):
         if getattr(self.learn, 'recorder', None) is not None: self.learn.recorder.hps = self.hps
