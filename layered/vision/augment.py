@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from ..core import listify, store_attr
-from ..transform import DisplayedTransform
+from ..transform import DisplayedTransform, pipeline_owns
 from ..torch_core import TensorImage, TensorImageBase, TensorMask, TensorPoint, TensorBBox
 
 # %% ../../nbs/31_vision.augment.ipynb #2c91c48a
@@ -507,11 +507,12 @@ def hsv2rgb(x:Tensor # `bs×3×H×W` hue, saturation and value, each in `[0, 1]`
 
 # %% ../../nbs/31_vision.augment.ipynb #e587297d
 _FROM_RGB = {'logit': lambda x: torch.logit(x, eps=1e-7), 'hsv': rgb2hsv, 'rgb': torch.clone}
+_FROM_RGB_IN_PLACE = {'logit': lambda x: x.logit_(eps=1e-7), 'hsv': rgb2hsv, 'rgb': lambda x: x}
 _TO_RGB = {'logit': torch.sigmoid_, 'hsv': hsv2rgb}
 
 class LightingTfm(RandTransform):
     "Apply the pointwise steps `fs` to images, each in its colour space, converting between spaces only where the steps need it"
-    order = 40
+    order, in_place = 40, True  # a batch that an earlier step of the pipeline made is changed in place
     def __init__(self,
                  fs,     # steps with a `space` (`logit`, `hsv` or `rgb`), a `before_call(x)` that draws, and a call that changes `x` in place (or a `scale_shift()` of the logits)
                  **kwargs # passed to `RandTransform`
@@ -545,11 +546,11 @@ class LightingTfm(RandTransform):
         return ops
 
     def encodes(self, x:TensorImage):
-        res, space = x, 'rgb'
+        res, space, mine = x, 'rgb', pipeline_owns(x)  # `mine`: `res` may be changed in place
         for f in self._ops(x.shape[1]):
-            if res is x or f.space != space:  # each conversion gives a new tensor, which the steps change in place
-                res = _FROM_RGB[f.space](res if space == 'rgb' else _TO_RGB[space](res))
-                space = f.space
+            if not mine or f.space != space:  # a conversion gives a tensor of our own (in place, if `res` was already)
+                res = (_FROM_RGB_IN_PLACE if mine else _FROM_RGB)[f.space](res if space == 'rgb' else _TO_RGB[space](res))
+                space, mine = f.space, True
             res = f(res)
         return res if space == 'rgb' else _TO_RGB[space](res)
 
@@ -563,7 +564,7 @@ class _LogitAffine:
         return _LogitAffine(self.scale * scale, self.shift * scale + shift)
     def __call__(self, x:Tensor) -> Tensor:
         scale, shift = [o.to(x.dtype)[:, None, None, None] for o in (self.scale, self.shift)]
-        return torch.addcmul(shift, x, scale, out=x)
+        return x.mul_(scale).add_(shift)  # two passes, each faster on the CPU than one `addcmul` with broadcast factors
 
 # %% ../../nbs/31_vision.augment.ipynb #e941b4c4
 class _BrightnessLogit:
