@@ -20,7 +20,7 @@ def _default_comp(monitor: str) -> Callable:
     return np.less if 'loss' in monitor or 'error' in monitor else np.greater
 
 class TrackerCallback(Callback):
-    "Keep track of the best value of the metric `monitor` at the end of each epoch (in `best`, with `new_best`)"
+    "Keep track of the best value of `monitor` at the end of each epoch (`best`, `new_best`, and `wait`: epochs since the last improvement)"
     order = 60  # after the `Recorder` (50) has written the epoch's row
     def __init__(self,
                  monitor: str = 'valid_loss',   # name of the value to watch, as in `recorder.metric_names`
@@ -29,10 +29,10 @@ class TrackerCallback(Callback):
                  reset_on_fit: bool = True      # forget the best value at the start of each `fit`
                 ):
         self.monitor, self.comp = monitor, comp if comp is not None else _default_comp(monitor)
-        self.min_delta, self.reset_on_fit, self.best, self.new_best = min_delta, reset_on_fit, None, False
+        self.min_delta, self.reset_on_fit, self.best, self.new_best, self.wait = min_delta, reset_on_fit, None, False, 0
 
     def before_fit(self):
-        self.run = not hasattr(self.learn, 'lr_finder')  # `lr_find`'s mock training is not to be tracked
+        self.run, self.wait = not hasattr(self.learn, 'lr_finder'), 0  # `lr_find`'s mock training is not to be tracked
         if self.reset_on_fit or self.best is None: self.best = np.inf if self.comp is np.less else -np.inf
         names = [n for n in self.recorder.metric_names if n not in ('epoch', 'time')]
         if self.monitor not in names:
@@ -46,6 +46,7 @@ class TrackerCallback(Callback):
         delta = -self.min_delta if self.comp is np.less else self.min_delta
         self.new_best = bool(self.comp(val - delta, self.best))
         if self.new_best: self.best = val
+        self.wait = 0 if self.new_best else self.wait + 1
 
 # %% ../../nbs/19_callback.tracker.ipynb #7a75c16e
 class EarlyStoppingCallback(TrackerCallback):
@@ -61,13 +62,8 @@ class EarlyStoppingCallback(TrackerCallback):
         super().__init__(monitor=monitor, comp=comp, min_delta=min_delta, reset_on_fit=reset_on_fit)
         self.patience = patience
 
-    def before_fit(self):
-        self.wait = 0
-        super().before_fit()
-
     def after_epoch(self):
         super().after_epoch()
-        self.wait = 0 if self.new_best else self.wait + 1
         if self.wait >= self.patience:
             print(f'No improvement since epoch {self.epoch - self.wait}: early stopping')
             raise CancelFitException()
@@ -127,13 +123,8 @@ class ReduceLROnPlateau(TrackerCallback):
         super().__init__(monitor=monitor, comp=comp, min_delta=min_delta, reset_on_fit=reset_on_fit)
         self.patience, self.factor, self.min_lr = patience, factor, min_lr
 
-    def before_fit(self):
-        self.wait = 0
-        super().before_fit()
-
     def after_epoch(self):
         super().after_epoch()
-        self.wait = 0 if self.new_best else self.wait + 1
         if self.wait < self.patience: return
         self.wait = 0
         old_lr = self.opt.hypers[-1]['lr']
