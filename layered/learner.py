@@ -151,6 +151,7 @@ class Learner:
     def _reset_handlers(self):
         "Rebuild, for every event, the list of callbacks that listen to it (after callbacks change)"
         h = self._handlers = {e: self._listeners(e) for e in _events}
+        self._cleanups = [cb for cb in self.cbs if hasattr(type(cb), 'cleanup_batch')]
         self._lean_step = not any(h[e] for s in ('backward', 'step') for e in _stage_events[s])
 
     def _with_events(self, f, stage: str, exc, final=noop):
@@ -202,6 +203,8 @@ class Learner:
             if h['before_batch']: self('before_batch')
             self._do_one_batch()
         except CancelBatchException: self('after_cancel_batch')
+        finally:
+            for cb in self._cleanups: cb.cleanup_batch()  # however the batch ended, exceptions included
         if self.training:
             self.train_iter += 1
             n = self.n_iter_train

@@ -36,27 +36,6 @@ def _make_autocast(device: str, dtype: torch.dtype, enabled: bool) -> torch.auto
         warnings.warn(f'MixedPrecision: autocast to {dtype} is not available on {device!r}; training in float32. {why}')
     return res
 
-# %% ../../nbs/21_callback.fp16.ipynb #4e0b4703
-def _guard_one_batch(learn: Learner, on_exit):
-    "Make `learn.one_batch` call `on_exit()` when a batch ends, even by an exception (until `_unguard_one_batch`)"
-    guarded = vars(learn).get('one_batch')
-    if not hasattr(guarded, 'on_exit'):
-        one_batch = learn.one_batch
-        def guarded(i, b):
-            try: one_batch(i, b)
-            finally:
-                for f in list(guarded.on_exit): f()
-        guarded.on_exit = []
-        learn.one_batch = guarded
-    if on_exit not in guarded.on_exit: guarded.on_exit.append(on_exit)
-
-def _unguard_one_batch(learn: Learner, on_exit):
-    "Stop calling `on_exit` at the end of each batch; remove the wrapper when nothing is left to call"
-    guarded = vars(learn).get('one_batch')
-    if not hasattr(guarded, 'on_exit'): return
-    if on_exit in guarded.on_exit: guarded.on_exit.remove(on_exit)
-    if not guarded.on_exit: del learn.one_batch
-
 # %% ../../nbs/21_callback.fp16.ipynb #39cdb0ba
 _amp_dtypes = {'fp16': torch.float16, 'bf16': torch.bfloat16}
 
@@ -93,8 +72,6 @@ class MixedPrecision(Callback):
             self.scaler, self._scaler_device = torch.amp.GradScaler(device, **self.scaler_kwargs), device
         self.n_skipped = 0
 
-    def before_train(self): _guard_one_batch(self.learn, self._exit_autocast)
-    def before_validate(self): _guard_one_batch(self.learn, self._exit_autocast)
     def before_batch(self):
         self._exit_autocast()  # never nest: leave it if a previous batch did not
         device = self._device_type()
@@ -123,9 +100,7 @@ class MixedPrecision(Callback):
 
     def _exit_autocast(self):
         if self._entered: self._entered = False; self._autocast.__exit__(None, None, None)
-    def after_batch(self): self._exit_autocast()  # the batch may have been cancelled before `after_loss`
-    def after_train(self): _unguard_one_batch(self.learn, self._exit_autocast)
-    def after_validate(self): _unguard_one_batch(self.learn, self._exit_autocast)
+    def cleanup_batch(self): self._exit_autocast()  # the batch may have been cancelled, or failed, before `after_loss`
     def after_fit(self): self._exit_autocast()
 
 # %% ../../nbs/21_callback.fp16.ipynb #622a8273

@@ -11,7 +11,6 @@ from torch import Tensor
 
 from ..torch_core import apply, find_bs, to_plain
 from .core import Callback
-from .fp16 import _guard_one_batch, _unguard_one_batch
 
 # %% auto #0
 __all__ = ['MixHandler', 'MixUp', 'CutMix']
@@ -67,9 +66,7 @@ class MixHandler(Callback):
         self.lam = self.shuffle = self.yb1 = None
 
     def before_fit(self): self._restore_loss()
-    def before_train(self): _guard_one_batch(self.learn, self._restore_loss)  # even if an exception escapes the batch
-    def after_train(self): _unguard_one_batch(self.learn, self._restore_loss)
-    def after_batch(self): self._restore_loss()
+    def cleanup_batch(self): self._restore_loss()  # at the end of every batch, even one an exception escapes
 
     def _mix_targets(self):
         "Float targets (one-hot, multi-label, regression) are mixed like the inputs; others go to the mixing loss"
