@@ -4,6 +4,7 @@
 
 # %% ../nbs/55_collab.ipynb #484e6ca1
 from __future__ import annotations
+from typing import Callable
 import torch
 from torch import Tensor
 from .core import ifnone, delegates
@@ -100,14 +101,14 @@ class EmbeddingDotBias(Module):
                                    "ratings): a name found only in the validation ratings has no factors of its own")
         return torch.tensor([vocab.o2i[o] for o in arr], dtype=torch.long)
 
-    def bias(self, arr,             # names (ids as in the data) of items, or of users
+    def bias(self, arr:list,        # names (ids as in the data) of items, or of users
              is_item:bool=True      # `arr` names items (else users)
             ) -> Tensor:            # one bias per name
         "The learnt bias of each item (or user) named in `arr`"
         w = (self.i_bias if is_item else self.u_bias).weight.detach()
         return w[self._get_idx(arr, is_item).to(w.device), 0].cpu()
 
-    def weight(self, arr,           # names (ids as in the data) of items, or of users
+    def weight(self, arr:list,      # names (ids as in the data) of items, or of users
                is_item:bool=True    # `arr` names items (else users)
               ) -> Tensor:          # `len(arr) × n_factors`
         "The learnt factors of each item (or user) named in `arr`"
@@ -124,14 +125,14 @@ class EmbeddingNN(TabularModel):
 
 # %% ../nbs/55_collab.ipynb #e67659de
 @delegates(Learner)
-def collab_learner(dls,                      # `CollabDataLoaders`
+def collab_learner(dls:CollabDataLoaders,    # `CollabDataLoaders`
                    n_factors:int=50,         # size of the factor vectors (`EmbeddingDotBias`), or of the hidden layer (`EmbeddingNN`)
                    use_nn:bool=False,        # use an `EmbeddingNN` rather than an `EmbeddingDotBias`
                    emb_szs:dict|None=None,   # embedding sizes by column name for `EmbeddingNN`, instead of `emb_sz_rule`
                    layers:list|None=None,    # hidden layers of the `EmbeddingNN`; `[n_factors]` if `None`
                    config:dict|None=None,    # other settings of the `EmbeddingNN`, from `tabular_config`
                    y_range:tuple|None=None,  # `(low, high)` range of the predictions
-                   loss_func=None,           # the loss; `MSELossFlat()` if `None`
+                   loss_func:Callable|None=None, # the loss; `MSELossFlat()` if `None`
                    **kwargs                  # passed to `Learner` (`metrics`, `opt_func`, `lr`, `wd`...)
                   ) -> TabularLearner:
     "A learner for collaborative filtering on `dls`, with an `EmbeddingDotBias`, or an `EmbeddingNN` if `use_nn`"

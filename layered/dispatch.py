@@ -201,7 +201,7 @@ typedispatch.__doc__ = _TypeDispatchRegistry.__doc__
 def _is_tensor(x) -> bool: return hasattr(x, 'as_subclass')
 def _is_ndarray(x) -> bool: return hasattr(x, '__array_interface__') and hasattr(x, 'view')
 
-def cast(x,       # value to convert
+def cast(x:Any,   # value to convert
          typ:type # type to convert it to
         ):
     "Convert `x` to `typ`: tensors by `as_subclass` (keeping metadata), arrays by `view`, builtins by `typ(x)`"
@@ -220,8 +220,8 @@ def cast(x,       # value to convert
     return typ(x)
 
 # %% ../nbs/02_dispatch.ipynb #2d2e9a00
-def retain_type(new,             # result of an operation
-                old=None,        # value it was computed from
+def retain_type(new:Any,         # result of an operation
+                old:Any=None,    # value it was computed from
                 typ:type|None=None # type to give `new` instead of `old`'s
                ):
     "Cast `new` to the type of `old` (or to `typ`) if `new` is an instance of one of its parents"
@@ -246,9 +246,9 @@ def _rebuild_like(container, items:list|dict):
     try: return typ(items)
     except Exception: return items if isinstance(items, dict) else tuple(items) if isinstance(container, tuple) else list(items)
 
-def retain_types(new,        # result: a value, or nested tuples/lists/dicts of values
-                 old=None,   # what it was computed from, with the same nesting
-                 typs=None   # or: the types to give, as a type or nested list/dict of types
+def retain_types(new:Any,    # result: a value, or nested tuples/lists/dicts of values
+                 old:Any=None, # what it was computed from, with the same nesting
+                 typs:type|list|dict|None=None # or: the types to give, as a type or nested list/dict of types
                 ):
     "`retain_type` applied item by item through nested tuples, lists and dicts of `new`"
     if isinstance(new, dict):

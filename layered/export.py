@@ -270,11 +270,11 @@ def _dec_ref(r, node, where):
     return r.memo[node['__ref__']]
 
 # %% ../nbs/23_export.ipynb #96f2e429
-def to_tree(obj) -> Any:
+def to_tree(obj:Any) -> Any:
     "`obj` as a tree of `None`, bools, numbers, strings, lists, dicts with str keys and plain tensors (`torch.load(weights_only=True)` reads it)"
     return _Writer()(obj)
 
-def from_tree(tree, # what `to_tree` returned (after `torch.save` and `torch.load`, say)
+def from_tree(tree:Any, # what `to_tree` returned (after `torch.save` and `torch.load`, say)
               allow:list|str|None=None # more modules (and their submodules) whose classes and functions may be used
              ) -> Any:
     "Rebuild the object `to_tree` turned into `tree`, using only allowlisted classes and functions"

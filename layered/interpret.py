@@ -4,7 +4,7 @@
 
 # %% ../nbs/24_interpret.ipynb #632a6ea7
 from __future__ import annotations
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -13,7 +13,8 @@ from torch import Tensor
 from .core import L, tuplify
 from .dispatch import typedispatch
 from .torch_core import TensorImage, TensorImageBase, TensorMask, to_device, to_np, to_plain, get_grid, find_bs, flatten_check
-from .data.core import _show_any
+from .data.core import TfmdDL, _show_any
+from .learner import Learner
 
 # %% auto #0
 __all__ = ['plot_top_losses', 'Interpretation', 'ClassificationInterpretation', 'SegmentationInterpretation']
@@ -82,10 +83,10 @@ class Interpretation:
     "The predictions of a `Learner` on a loader, item by item: its items with the largest losses, and how it got them wrong"
     _plot_as = None  # the (input, target) types whose `plot_top_losses` shows the items; `None`: the batch's own
     def __init__(self,
-                 learn,                 # the `Learner` (gathers the predictions if they are not given)
-                 dl,                    # the loader of the items (it decodes and shows them)
+                 learn:Learner,         # the `Learner` (gathers the predictions if they are not given)
+                 dl:TfmdDL,             # the loader of the items (it decodes and shows them)
                  losses:Tensor,         # the loss of each item (or of each of its pixels), in the order of `dl`'s data
-                 act=None,              # activation of the predictions; `None`: the loss function's
+                 act:Callable|None=None,# activation of the predictions; `None`: the loss function's
                  inputs:Any=None,       # the items' inputs, as `get_preds(with_input=True)` gives them
                  preds:Tensor|None=None,# the model's predictions, after `act`
                  targs:Any=None,        # the targets

@@ -29,7 +29,7 @@ class Lambda(Module):
     "A module that calls `func` in its `forward`"
     def __init__(self, func:Callable # called on the input
                 ): self.func = func
-    def forward(self, x): return self.func(x)
+    def forward(self, x:Any): return self.func(x)
     def __repr__(self): return f'{self.__class__.__name__}({self.func})'
 
 # %% ../nbs/10_layers.ipynb #4fa35cb6

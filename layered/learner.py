@@ -8,6 +8,7 @@ import os, time, tempfile
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
 import torch
 from torch import nn
@@ -15,7 +16,7 @@ from torch import nn
 from .core import L, listify, ifnone, noop, is_listy, tuplify, camel2snake, store_attr, patch
 from .torch_core import to_plain, to_device, to_cpu, find_bs, trainable_params, default_device
 from .optimizer import Adam, OptimWrapper
-from .data.core import DataLoaders
+from .data.core import DataLoaders, TfmdDL
 from .callback.core import *
 from .callback.core import _cancel_exceptions, _add_context, _events
 
@@ -28,7 +29,7 @@ class Metric:
     "Base class for metrics: `reset`, `accumulate(learn)` for each batch, then `value`"
     def reset(self):
         "Forget what was accumulated"
-    def accumulate(self, learn):
+    def accumulate(self, learn: Learner):
         "Take the current batch of `learn` into account"
     @property
     def value(self):
@@ -41,9 +42,9 @@ class Metric:
 # %% ../nbs/14_learner.ipynb #ab0b13f2
 class AvgMetric(Metric):
     "Average of `func(pred, *yb)` over the batches, weighted by batch size"
-    def __init__(self, func): self.func = func
+    def __init__(self, func: Callable): self.func = func
     def reset(self): self.total, self.count = 0., 0
-    def accumulate(self, learn):
+    def accumulate(self, learn: Learner):
         bs = find_bs(learn.yb)
         self.total += to_plain(self.func(learn.pred, *learn.yb)).detach() * bs
         self.count += bs
@@ -56,7 +57,7 @@ class AvgMetric(Metric):
 class AvgLoss(Metric):
     "Average of the loss over the batches, weighted by batch size"
     def reset(self): self.total, self.count = 0., 0
-    def accumulate(self, learn):
+    def accumulate(self, learn: Learner):
         bs = find_bs(learn.yb)
         self.total += learn.loss.mean() * bs
         self.count += bs
@@ -69,7 +70,7 @@ class AvgSmoothLoss(Metric):
     "Exponentially weighted moving average of the loss, debiased"
     def __init__(self, beta: float = 0.98): self.beta = beta
     def reset(self): self.count, self.val = 0, 0.
-    def accumulate(self, learn):
+    def accumulate(self, learn: Learner):
         self.count += 1
         self.val = self.beta * self.val + (1 - self.beta) * float(learn.loss.mean())
     @property
@@ -102,16 +103,16 @@ def _to_opt_func(opt_func):
 class Learner:
     "Group data, model, loss and optimizer; train them with a loop of two-way callbacks"
     def __init__(self,
-                 dls,                     # `DataLoaders`, or a list of plain torch `DataLoader`s (train, valid...)
+                 dls: DataLoaders | list, # `DataLoaders`, or a list of plain torch `DataLoader`s (train, valid...)
                  model: nn.Module,        # the model to train
-                 loss_func=None,          # loss; defaults to `dls.loss_func` when the data knows it
-                 opt_func=Adam,           # optimizer factory `opt_func(param_groups, lr=...)`, or a `torch.optim` class
+                 loss_func: Callable | None = None, # loss; defaults to `dls.loss_func` when the data knows it
+                 opt_func: Callable = Adam, # optimizer factory `opt_func(param_groups, lr=...)`, or a `torch.optim` class
                  lr: float | slice = 1e-3, # default learning rate
-                 splitter=trainable_params, # `splitter(model)` gives the parameter groups
-                 cbs=None,                # extra callbacks
-                 metrics=None,            # functions `f(pred, targ)` or `Metric`s, computed on the validation set
-                 path=None,               # where `save` and `export` write (default: the data's path, or `.`)
-                 model_dir='models',      # folder under `path` for `save`/`load`
+                 splitter: Callable = trainable_params, # `splitter(model)` gives the parameter groups
+                 cbs: Callback | type | list | None = None, # extra callbacks
+                 metrics: Callable | Metric | list | None = None, # functions `f(pred, targ)` or `Metric`s, computed on the validation set
+                 path: str | Path | None = None, # where `save` and `export` write (default: the data's path, or `.`)
+                 model_dir: str | Path = 'models', # folder under `path` for `save`/`load`
                  wd: float | None = None, # weight decay; `None` keeps the optimizer's default
                  wd_bn_bias: bool = False,# apply weight decay to batchnorm and bias parameters too
                  train_bn: bool = True,   # keep batchnorm layers trainable when the model is frozen
@@ -194,7 +195,7 @@ class Learner:
         i = getattr(self.dls, 'n_inp', None) or (1 if len(b) == 1 else len(b) - 1)
         self.xb, self.yb = b[:i], b[i:]
 
-    def one_batch(self, i: int, b):
+    def one_batch(self, i: int, b: Any):
         "Train or evaluate on batch `b`, the `i`-th of the current loader"
         self.iter, self.pred, self.loss = i, None, None
         self._split(b)
@@ -236,9 +237,9 @@ class Learner:
 
     def fit(self,
             n_epoch: int,          # number of epochs
-            lr=None,               # learning rate (a float, or a `slice` for discriminative rates); default `self.lr`
-            wd=None,               # weight decay; default `self.wd`
-            cbs=None,              # callbacks for this fit only
+            lr: float | slice | list | None = None, # learning rate (a float, or a `slice` for discriminative rates); default `self.lr`
+            wd: float | None = None, # weight decay; default `self.wd`
+            cbs: Callback | type | list | None = None, # callbacks for this fit only
             reset_opt: bool = False # create a new optimizer (fresh state)
            ):
         "Train for `n_epoch` epochs"
@@ -257,7 +258,7 @@ class Learner:
 
 # %% ../nbs/14_learner.ipynb #844e64de
 @patch
-def add_cb(self: Learner, cb) -> Learner:
+def add_cb(self: Learner, cb: Callback | type) -> Learner:
     "Add one callback (an instance, or a class to instantiate)"
     if isinstance(cb, type): cb = cb()
     cb.learn = self
@@ -267,13 +268,13 @@ def add_cb(self: Learner, cb) -> Learner:
     return self
 
 @patch
-def add_cbs(self: Learner, cbs) -> Learner:
+def add_cbs(self: Learner, cbs: Callback | type | list | None) -> Learner:
     "Add each callback of `cbs`"
     for cb in L(cbs): self.add_cb(cb)
     return self
 
 @patch
-def remove_cb(self: Learner, cb) -> Learner:
+def remove_cb(self: Learner, cb: Callback | type) -> Learner:
     "Remove a callback, given as an instance, or as a class (then every instance of it)"
     found = [c for c in self.cbs if c is cb or (isinstance(cb, type) and isinstance(c, cb))]
     for c in found:
@@ -284,7 +285,7 @@ def remove_cb(self: Learner, cb) -> Learner:
     return self
 
 @patch
-def remove_cbs(self: Learner, cbs) -> Learner:
+def remove_cbs(self: Learner, cbs: Callback | type | list | None) -> Learner:
     "Remove each callback of `cbs`"
     for cb in L(cbs): self.remove_cb(cb)
     return self
@@ -292,7 +293,7 @@ def remove_cbs(self: Learner, cbs) -> Learner:
 # %% ../nbs/14_learner.ipynb #3c6ee34d
 @patch
 @contextmanager
-def added_cbs(self: Learner, cbs):
+def added_cbs(self: Learner, cbs: Callback | type | list | None):
     "Context manager: add `cbs` for the length of the block"
     cbs = [cb() if isinstance(cb, type) else cb for cb in L(cbs)]
     self.add_cbs(cbs)
@@ -301,7 +302,7 @@ def added_cbs(self: Learner, cbs):
 
 @patch
 @contextmanager
-def removed_cbs(self: Learner, cbs):
+def removed_cbs(self: Learner, cbs: Callback | type | list | None):
     "Context manager: remove `cbs` (instances) for the length of the block"
     cbs = [c for c in self.cbs for cb in L(cbs) if c is cb or (isinstance(cb, type) and isinstance(c, cb))]
     self.remove_cbs(cbs)
@@ -349,7 +350,7 @@ def unfreeze(self: Learner):
     self.freeze_to(0)
 
 # %% ../nbs/14_learner.ipynb #bc33ada4
-def mk_metric(m) -> Metric:
+def mk_metric(m: Callable | Metric | type) -> Metric:
     "Turn a function `f(pred, targ)` into an `AvgMetric`; leave a `Metric` as is"
     if isinstance(m, type): m = m()
     return m if isinstance(m, Metric) else AvgMetric(m)
@@ -449,7 +450,7 @@ class Recorder(Callback):
 
 # %% ../nbs/14_learner.ipynb #68b1d08f
 @patch
-def plot_loss(self: Recorder, skip_start: int = 5, with_valid: bool = True, ax=None):
+def plot_loss(self: Recorder, skip_start: int = 5, with_valid: bool = True, ax: Any = None):
     "Plot the smoothed training loss, and the validation loss at the end of each epoch"
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots()
@@ -463,7 +464,7 @@ def plot_loss(self: Recorder, skip_start: int = 5, with_valid: bool = True, ax=N
     return ax
 
 @patch
-def plot_sched(self: Recorder, figsize=None):
+def plot_sched(self: Recorder, figsize: tuple | None = None):
     "Plot the learning rate (and the momentum, if the optimizer has one) against the iteration"
     import matplotlib.pyplot as plt
     series = [('learning rate', self.lrs)] + ([('momentum', self.moms)] if self.moms else [])
@@ -542,7 +543,7 @@ class ProgressCallback(Callback):
 
 # %% ../nbs/14_learner.ipynb #ee64d84f
 @patch
-def validate(self: Learner, ds_idx: int = 1, dl=None, cbs=None) -> list:
+def validate(self: Learner, ds_idx: int = 1, dl: Iterable | None = None, cbs: Callback | type | list | None = None) -> list:
     "Loss and metrics of the model on `dl` (default: the validation set); training history is kept"
     if dl is None: dl = self.dls[ds_idx]
     device = getattr(self.dls, 'device', None)
@@ -555,14 +556,14 @@ def validate(self: Learner, ds_idx: int = 1, dl=None, cbs=None) -> list:
     return rec.log[1:] if rec is not None else []
 
 # %% ../nbs/14_learner.ipynb #9c54bec0
-def loss_activation(loss_func):
+def loss_activation(loss_func: Callable):
     "The activation that turns the model's output into predictions for `loss_func`"
     if hasattr(loss_func, 'activation'): return loss_func.activation
     if isinstance(loss_func, nn.CrossEntropyLoss): return partial(torch.softmax, dim=1)
     if isinstance(loss_func, (nn.BCEWithLogitsLoss,)): return torch.sigmoid
     return noop
 
-def loss_decodes(loss_func):
+def loss_decodes(loss_func: Callable):
     "The function that turns predictions into decoded targets for `loss_func`"
     if hasattr(loss_func, 'decodes'): return loss_func.decodes
     if isinstance(loss_func, nn.CrossEntropyLoss): return partial(torch.argmax, dim=1)
@@ -600,13 +601,13 @@ def _cat(parts):
 @patch
 def get_preds(self: Learner,
               ds_idx: int = 1,           # which loader of `self.dls` (ignored if `dl` is given)
-              dl=None,                   # loader (or list of batches) to predict on
+              dl: Iterable | None = None, # loader (or list of batches) to predict on
               with_input: bool = False,  # also return the inputs
               with_decoded: bool = False,# also return the decoded predictions
               with_loss: bool = False,   # also return the loss of each item
-              act=None,                  # activation to apply (default: from the loss function)
+              act: Callable | None = None, # activation to apply (default: from the loss function)
               reorder: bool = True,      # undo the loader's item order (for loaders that sort their items)
-              cbs=None):
+              cbs: Callback | type | list | None = None):
     "Predictions and targets on `dl`: `(inputs?, preds, targets, decoded?, losses?)`"
     if dl is None: dl = self.dls[ds_idx]
     if hasattr(dl, 'new'): dl = dl.new(shuffle=False, drop_last=False)
@@ -634,7 +635,7 @@ def _reorder(o, order):
 
 # %% ../nbs/14_learner.ipynb #f75a7784
 @patch
-def predict(self: Learner, item, with_input: bool = False):
+def predict(self: Learner, item: Any, with_input: bool = False):
     "Decoded prediction, decoded tensor and raw prediction for one raw `item`"
     dl = self.dls.test_dl([item], num_workers=0)
     inp, preds, _, dec_preds = self.get_preds(dl=dl, with_input=True, with_decoded=True)
@@ -647,7 +648,7 @@ def predict(self: Learner, item, with_input: bool = False):
     return res
 
 @patch
-def show_results(self: Learner, ds_idx: int = 1, dl=None, max_n: int = 9, shuffle: bool = True, **kwargs):
+def show_results(self: Learner, ds_idx: int = 1, dl: TfmdDL | None = None, max_n: int = 9, shuffle: bool = True, **kwargs):
     "Show some items of `dl` with their targets and the model's predictions"
     if dl is None: dl = self.dls[ds_idx].new(shuffle=shuffle)
     b = dl.one_batch()
@@ -655,7 +656,7 @@ def show_results(self: Learner, ds_idx: int = 1, dl=None, max_n: int = 9, shuffl
     return dl.show_results(b, preds, max_n=max_n, **kwargs)
 
 # %% ../nbs/14_learner.ipynb #57b9424f
-def atomic_save(obj, path: Path):
+def atomic_save(obj: Any, path: Path):
     "`torch.save` `obj` to `path` through a temporary file renamed into place"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
@@ -675,7 +676,7 @@ def save(self: Learner, file: str, with_opt: bool = True) -> Path:
     return atomic_save(state, self.path/self.model_dir/f'{file}.pth')
 
 @patch
-def load(self: Learner, file: str, device=None, with_opt: bool = True, strict: bool = True) -> Learner:
+def load(self: Learner, file: str, device: torch.device | str | None = None, with_opt: bool = True, strict: bool = True) -> Learner:
     "Load the model (and optimizer state) saved under `file`"
     path = self.path/self.model_dir/f'{file}.pth'
     if not path.exists(): raise FileNotFoundError(f'No saved model at {path}')

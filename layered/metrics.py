@@ -9,13 +9,14 @@ from collections.abc import Callable
 from enum import Enum
 from functools import partial
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
 from .core import ifnone, camel2snake
 from .torch_core import to_plain, to_cpu, to_np, flatten_check
-from .learner import Metric, AvgLoss
+from .learner import Metric, AvgLoss, Learner
 
 # %% auto #0
 __all__ = ['rmse', 'exp_rmspe', 'perplexity', 'ActivationType', 'AccumMetric', 'skm_to_metric', 'accuracy', 'error_rate',
@@ -72,7 +73,7 @@ class AccumMetric(Metric):
         if self.flatten: pred, targ = flatten_check(pred, targ)
         self.preds.append(pred); self.targs.append(targ)
 
-    def accumulate(self, learn):
+    def accumulate(self, learn:Learner):
         "Store the current batch of `learn`: its output `learn.pred` and first target `learn.yb[0]`"
         pred, targ = to_plain((learn.pred, learn.yb[0]))
         self.accum_values(self.activate(pred), targ)
@@ -152,7 +153,7 @@ def F1Score(axis:int=-1,              # axis of the classes in the model's outpu
             labels:list|None=None,    # classes to include (default: all those present)
             pos_label:int=1,          # the positive class, for `average='binary'`
             average:str|None='binary',# 'binary', 'micro', 'macro', 'weighted', 'samples', or `None` for per-class values
-            sample_weight=None        # weight of each item of the validation set
+            sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
            ) -> AccumMetric:
     "F1 score (harmonic mean of precision and recall), from `sklearn.metrics.f1_score`"
     return skm_to_metric(_skm().f1_score, axis=axis, labels=labels, pos_label=pos_label,
@@ -163,7 +164,7 @@ def FBeta(beta:float,                 # weight of recall against precision (2 co
           labels:list|None=None,      # classes to include (default: all those present)
           pos_label:int=1,            # the positive class, for `average='binary'`
           average:str|None='binary',  # 'binary', 'micro', 'macro', 'weighted', 'samples', or `None`
-          sample_weight=None          # weight of each item of the validation set
+          sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
          ) -> AccumMetric:
     "F-beta score, from `sklearn.metrics.fbeta_score`"
     return skm_to_metric(_skm().fbeta_score, axis=axis, beta=beta, labels=labels, pos_label=pos_label,
@@ -174,7 +175,7 @@ def Precision(axis:int=-1,             # axis of the classes in the model's outp
               labels:list|None=None,   # classes to include (default: all those present)
               pos_label:int=1,         # the positive class, for `average='binary'`
               average:str|None='binary', # 'binary', 'micro', 'macro', 'weighted', 'samples', or `None`
-              sample_weight=None       # weight of each item of the validation set
+              sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
              ) -> AccumMetric:
     "Precision (the proportion of predicted positives that are right), from `sklearn.metrics.precision_score`"
     return skm_to_metric(_skm().precision_score, axis=axis, labels=labels, pos_label=pos_label,
@@ -184,7 +185,7 @@ def Recall(axis:int=-1,                # axis of the classes in the model's outp
            labels:list|None=None,      # classes to include (default: all those present)
            pos_label:int=1,            # the positive class, for `average='binary'`
            average:str|None='binary',  # 'binary', 'micro', 'macro', 'weighted', 'samples', or `None`
-           sample_weight=None          # weight of each item of the validation set
+           sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
           ) -> AccumMetric:
     "Recall (the proportion of positives that are found), from `sklearn.metrics.recall_score`"
     return skm_to_metric(_skm().recall_score, axis=axis, labels=labels, pos_label=pos_label,
@@ -192,13 +193,13 @@ def Recall(axis:int=-1,                # axis of the classes in the model's outp
 
 # %% ../nbs/15_metrics.ipynb #52dd1464
 def MatthewsCorrCoef(axis:int=-1,        # axis of the classes in the model's output
-                     sample_weight=None  # weight of each item of the validation set
+                     sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
                     ) -> AccumMetric:
     "Matthews correlation coefficient, from `sklearn.metrics.matthews_corrcoef`"
     return skm_to_metric(_skm().matthews_corrcoef, axis=axis, sample_weight=sample_weight)
 
 def BalancedAccuracy(axis:int=-1,        # axis of the classes in the model's output
-                     sample_weight=None, # weight of each item of the validation set
+                     sample_weight:list|np.ndarray|Tensor|None=None, # weight of each item of the validation set
                      adjusted:bool=False # rescale so that chance scores 0
                     ) -> AccumMetric:
     "Balanced accuracy (mean recall over classes), from `sklearn.metrics.balanced_accuracy_score`"
@@ -207,7 +208,7 @@ def BalancedAccuracy(axis:int=-1,        # axis of the classes in the model's ou
 def CohenKappa(axis:int=-1,              # axis of the classes in the model's output
                labels:list|None=None,    # classes to include (default: all those present)
                weights:str|None=None,    # `None`, 'linear' or 'quadratic' (for ordered classes)
-               sample_weight=None        # weight of each item of the validation set
+               sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
               ) -> AccumMetric:
     "Cohen's kappa (agreement beyond chance), from `sklearn.metrics.cohen_kappa_score`"
     return skm_to_metric(_skm().cohen_kappa_score, axis=axis, labels=labels, weights=weights,
@@ -216,7 +217,7 @@ def CohenKappa(axis:int=-1,              # axis of the classes in the model's ou
 # %% ../nbs/15_metrics.ipynb #0901dfab
 def RocAuc(axis:int=-1,               # axis of the classes in the model's output
            average:str|None='macro',  # 'macro' or 'weighted' mean over classes, or `None` for per-class values
-           sample_weight=None,        # weight of each item of the validation set
+           sample_weight:list|np.ndarray|Tensor|None=None, # weight of each item of the validation set
            max_fpr:float|None=None,   # area up to this false positive rate only (binary only)
            multi_class:str='ovr'      # 'ovr' (one class against the rest) or 'ovo' (every pair of classes)
           ) -> AccumMetric:
@@ -227,7 +228,7 @@ def RocAuc(axis:int=-1,               # axis of the classes in the model's outpu
 
 def RocAucBinary(axis:int=-1,              # axis of the two classes in the model's output
                  average:str|None='macro', # how to combine (binary problems have one class to score)
-                 sample_weight=None,       # weight of each item of the validation set
+                 sample_weight:list|np.ndarray|Tensor|None=None, # weight of each item of the validation set
                  max_fpr:float|None=None,  # area up to this false positive rate only
                  multi_class:str='raise'   # passed to scikit-learn; a binary problem never needs it
                 ) -> AccumMetric:
@@ -238,7 +239,7 @@ def RocAucBinary(axis:int=-1,              # axis of the two classes in the mode
 def APScoreBinary(axis:int=-1,              # axis of the two classes in the model's output
                   average:str|None='macro', # how to combine (binary problems have one class to score)
                   pos_label:int=1,          # the positive class
-                  sample_weight=None        # weight of each item of the validation set
+                  sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
                  ) -> AccumMetric:
     "Average precision (area under the precision-recall curve) of a two-class output, from `sklearn.metrics.average_precision_score`"
     return skm_to_metric(_skm().average_precision_score, axis=axis, activation=ActivationType.BinarySoftmax,
@@ -265,7 +266,7 @@ def F1ScoreMulti(thresh:float=0.5,        # probability above which a class is p
                  labels:list|None=None,   # classes to include (default: all)
                  pos_label:int=1,         # unused for multi-label targets (kept for scikit-learn's signature)
                  average:str|None='macro',# 'micro', 'macro', 'weighted', 'samples', or `None` for per-class values
-                 sample_weight=None       # weight of each item of the validation set
+                 sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
                 ) -> AccumMetric:
     "F1 score of a multi-label output, from `sklearn.metrics.f1_score`"
     return _multi_metric('f1_score', thresh, sigmoid, labels=labels, pos_label=pos_label, average=average,
@@ -277,7 +278,7 @@ def FBetaMulti(beta:float,              # weight of recall against precision
                labels:list|None=None,   # classes to include (default: all)
                pos_label:int=1,         # unused for multi-label targets
                average:str|None='macro',# 'micro', 'macro', 'weighted', 'samples', or `None`
-               sample_weight=None       # weight of each item of the validation set
+               sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
               ) -> AccumMetric:
     "F-beta score of a multi-label output, from `sklearn.metrics.fbeta_score`"
     return _multi_metric('fbeta_score', thresh, sigmoid, beta=beta, labels=labels, pos_label=pos_label,
@@ -289,7 +290,7 @@ def PrecisionMulti(thresh:float=0.5,        # probability above which a class is
                    labels:list|None=None,   # classes to include (default: all)
                    pos_label:int=1,         # unused for multi-label targets
                    average:str|None='macro',# 'micro', 'macro', 'weighted', 'samples', or `None`
-                   sample_weight=None       # weight of each item of the validation set
+                   sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
                   ) -> AccumMetric:
     "Precision of a multi-label output, from `sklearn.metrics.precision_score`"
     return _multi_metric('precision_score', thresh, sigmoid, labels=labels, pos_label=pos_label,
@@ -300,7 +301,7 @@ def RecallMulti(thresh:float=0.5,        # probability above which a class is pr
                 labels:list|None=None,   # classes to include (default: all)
                 pos_label:int=1,         # unused for multi-label targets
                 average:str|None='macro',# 'micro', 'macro', 'weighted', 'samples', or `None`
-                sample_weight=None       # weight of each item of the validation set
+                sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
                ) -> AccumMetric:
     "Recall of a multi-label output, from `sklearn.metrics.recall_score`"
     return _multi_metric('recall_score', thresh, sigmoid, labels=labels, pos_label=pos_label,
@@ -309,7 +310,7 @@ def RecallMulti(thresh:float=0.5,        # probability above which a class is pr
 def APScoreMulti(sigmoid:bool=True,        # apply a sigmoid to the output first
                  average:str|None='macro', # 'micro', 'macro', 'weighted', 'samples', or `None`
                  pos_label:int=1,          # the positive label
-                 sample_weight=None        # weight of each item of the validation set
+                 sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
                 ) -> AccumMetric:
     "Average precision of each class of a multi-label output, from `sklearn.metrics.average_precision_score`"
     return skm_to_metric(_skm().average_precision_score, is_class=False, flatten=False,
@@ -318,7 +319,7 @@ def APScoreMulti(sigmoid:bool=True,        # apply a sigmoid to the output first
 
 def RocAucMulti(sigmoid:bool=True,        # apply a sigmoid to the output first
                 average:str|None='macro', # 'micro', 'macro', 'weighted', 'samples', or `None`
-                sample_weight=None,       # weight of each item of the validation set
+                sample_weight:list|np.ndarray|Tensor|None=None, # weight of each item of the validation set
                 max_fpr:float|None=None   # area up to this false positive rate only
                ) -> AccumMetric:
     "Area under the ROC curve of each class of a multi-label output, from `sklearn.metrics.roc_auc_score`"
@@ -359,12 +360,12 @@ exp_rmspe = AccumMetric(_exp_rmspe, name='exp_rmspe')
 exp_rmspe.__doc__ = "Root mean squared percentage error of `exp` of predictions and targets (an `AccumMetric`)"
 
 # %% ../nbs/15_metrics.ipynb #acbbcc2b
-def R2Score(sample_weight=None # weight of each item of the validation set
+def R2Score(sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
            ) -> AccumMetric:
     "Coefficient of determination R², from `sklearn.metrics.r2_score`"
     return skm_to_metric(_skm().r2_score, is_class=False, sample_weight=sample_weight)
 
-def ExplainedVariance(sample_weight=None # weight of each item of the validation set
+def ExplainedVariance(sample_weight:list|np.ndarray|Tensor|None=None # weight of each item of the validation set
                      ) -> AccumMetric:
     "Explained variance, from `sklearn.metrics.explained_variance_score`"
     return skm_to_metric(_skm().explained_variance_score, is_class=False, sample_weight=sample_weight)
@@ -375,7 +376,7 @@ class Dice(Metric):
     def __init__(self, axis:int=1): # axis of the classes in the model's output
         self.axis = axis
     def reset(self): self.inter, self.union = 0, 0
-    def accumulate(self, learn):
+    def accumulate(self, learn:Learner):
         pred, targ = flatten_check(to_plain(learn.pred).argmax(dim=self.axis), to_plain(learn.yb[0]))
         self.inter += (pred * targ).float().sum().item()
         self.union += (pred + targ).float().sum().item()
@@ -393,7 +394,7 @@ class DiceMulti(Metric):
     def __init__(self, axis:int=1): # axis of the classes in the model's output
         self.axis = axis
     def reset(self): self.inter, self.union = torch.zeros(0, dtype=torch.long), torch.zeros(0, dtype=torch.long)
-    def accumulate(self, learn):
+    def accumulate(self, learn:Learner):
         pred, targ = flatten_check(to_plain(learn.pred).argmax(dim=self.axis), to_plain(learn.yb[0]).long())
         n = max(len(self.union), int(pred.max()) + 1, int(targ.max()) + 1)
         # per-class counts in one pass each: pixels right (intersection), predicted, and in the target

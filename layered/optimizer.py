@@ -13,6 +13,7 @@ import math, warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from functools import partial
+from typing import Any
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
@@ -88,7 +89,7 @@ class _BaseOptimizer:
         "Call `set_hyper` for each keyword argument"
         for k, v in kwargs.items(): self.set_hyper(k, v)
 
-    def hyper(self, k:str, i:int=-1, default=None):
+    def hyper(self, k:str, i:int=-1, default:Any=None):
         "Hyper-parameter `k` of group `i` (the last by default), or `default`: cheap enough to call at every batch"
         return self.hypers[i].get(k, default)
 
@@ -550,7 +551,7 @@ class OptimWrapper(_BaseOptimizer):
     def hypers(self) -> list[dict]:
         "A copy of the hyper-parameters of each group, in our names (change them with `set_hyper`)"
         return [{self.fwd_map.get(k, k): v for k, v in _flat_group(pg).items()} for pg in self.opt.param_groups]
-    def hyper(self, k:str, i:int=-1, default=None):
+    def hyper(self, k:str, i:int=-1, default:Any=None):
         "Hyper-parameter `k` of group `i`, read straight from the torch group (no copy of the others)"
         key = self._keys.get(k)
         if key is None: return default

@@ -365,10 +365,10 @@ def get_grid(n:int,                  # number of axes needed
 def _fig_bounds(x): return min(5, max(1, x//32))
 
 def show_image(im:Any,                # tensor (C×H×W or H×W), array (H×W×C or H×W) or PIL image
-               ax=None,               # axis to draw on (same as `ctx`)
+               ax:Any=None,           # axis to draw on (same as `ctx`)
                figsize:tuple|None=None, # size of a new figure
                title:str|None=None,   # title of the axis
-               ctx=None,              # axis to draw on, as other `show` methods name it
+               ctx:Any=None,          # axis to draw on, as other `show` methods name it
                cmap:str|None=None,    # colour map for one-channel images
                **kwargs               # passed to `ax.imshow` (`alpha`, `vmin`...)
               ) -> Any: # the matplotlib axis
@@ -391,7 +391,7 @@ def show_image(im:Any,                # tensor (C×H×W or H×W), array (H×W×C
 
 # %% ../nbs/04_torch_core.ipynb #987fcfb5
 def show_title(o:Any,            # what to show, as a string
-               ax=None, ctx=None, # where: an axis, a pandas `Series`, or `None` to print
+               ax:Any=None, ctx:Any=None, # where: an axis, a pandas `Series`, or `None` to print
                label:str|None=None, # the key when `ctx` is a `Series`
                color:str='black',   # colour of the title
                **kwargs

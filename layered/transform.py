@@ -89,12 +89,12 @@ class Transform(metaclass=_TfmMeta):
         if self.split_idx is not None and split_idx != self.split_idx: return x
         return self._apply(self._tds['encodes'], x, kwargs)
 
-    def decode(self, x, split_idx:int|None=None, **kwargs):
+    def decode(self, x:Any, split_idx:int|None=None, **kwargs):
         "Decode `x` (each element if it is a tuple), unless the transform is restricted to another split"
         if self.split_idx is not None and split_idx != self.split_idx: return x
         return self._apply(self._tds['decodes'], x, kwargs)
 
-    def setup(self, items=None, train_setup:bool=False) -> None:
+    def setup(self, items:Any=None, train_setup:bool=False) -> None:
         "Set the transform up by calling `setups` on `items` (their `train` part if `train_setup`)"
         if self.train_setup is not None: train_setup = self.train_setup
         self.setups(getattr(items, 'train', items) if train_setup else items)
@@ -180,7 +180,7 @@ def _showable(o) -> bool: return hasattr(o, 'show') or (_is_tuple(o) and all(has
 class Pipeline:
     "Transforms applied in `order`, decoded in reverse, and set up one after the other"
     def __init__(self,
-                 funcs=None,              # transforms, functions or `Transform` classes (or a `Pipeline` to share)
+                 funcs:Callable|Sequence|None=None, # transforms, functions or `Transform` classes (or a `Pipeline` to share)
                  split_idx:int|None=None  # the split it runs on, passed to each transform
                 ):
         self.split_idx = split_idx
@@ -202,14 +202,14 @@ class Pipeline:
         for t in self.fs: o = t(o, split_idx=self.split_idx)
         return o
 
-    def decode(self, o, full:bool=True):
+    def decode(self, o:Any, full:bool=True):
         "Decode `o` through the transforms in reverse; unless `full`, stop as soon as it can `show` itself"
         for t in reversed(self.fs):
             if not full and _showable(o): break
             o = t.decode(o, split_idx=self.split_idx)
         return o
 
-    def setup(self, items=None, train_setup:bool=False) -> None:
+    def setup(self, items:Any=None, train_setup:bool=False) -> None:
         "Set each transform up on `items` as encoded by the transforms before it"
         tfms, self.fs = self.fs, L()
         view = items if items is None or _goes_through(items, self) else _Encoded(items, self)
@@ -220,8 +220,8 @@ class Pipeline:
             raise
 
     def add(self,
-            ts,                  # a transform, function, or list of them
-            items=None,          # items to set the new transforms up on
+            ts:Callable|Sequence, # a transform, function, or list of them
+            items:Any=None,      # items to set the new transforms up on
             train_setup:bool=False # set up on the training part of `items` only
            ) -> None:
         "Set the transforms `ts` up on `items` and add them, keeping the pipeline sorted by `order`"
@@ -229,7 +229,7 @@ class Pipeline:
         for t in new: t.setup(items, train_setup)
         self.fs = (self.fs + new).sorted(key='order')
 
-    def show(self, o, ctx=None, **kwargs):
+    def show(self, o:Any, ctx:Any=None, **kwargs):
         "Decode `o` until it (or each of its elements) can `show` itself, then show it on `ctx`"
         o = self.decode(o, full=False)
         if hasattr(o, 'show'): return o.show(ctx=ctx, **kwargs)
@@ -258,7 +258,7 @@ def _memory(o) -> set:
     st = getattr(o, 'untyped_storage', None)
     return {st().data_ptr()} if st is not None else set()
 
-def pipeline_owns(x) -> bool:
+def pipeline_owns(x:Any) -> bool:
     "Whether `x` was made by an earlier step of the running `Pipeline`, so that a step with `in_place = True` may overwrite it"
     st = getattr(x, 'untyped_storage', None)
     return st is not None and st().data_ptr() in _owned.get()

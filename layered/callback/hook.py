@@ -6,7 +6,7 @@
 from __future__ import annotations
 import warnings
 from functools import partial
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import torch
 from torch import nn, Tensor
@@ -58,7 +58,7 @@ class Hook:
         self.hook = register(self.hook_fn)
         self.stored, self.removed = None, False
 
-    def hook_fn(self, module: nn.Module, input, output):
+    def hook_fn(self, module: nn.Module, input: tuple, output: Any):
         "Apply `hook_func` to `module`, `input` and `output`, and keep the result in `stored`"
         if self.detach:
             input, output = (_detach(o, cpu=self.cpu, gather=self.gather) for o in (input, output))
@@ -140,7 +140,7 @@ class HookCallback(Callback):
         self.detach, self.cpu, self.include_paramless = detach, cpu, include_paramless
         self._auto, self.hooks = modules is None, None  # `hooks`: the `Hooks` currently on
 
-    def hook(self, m: nn.Module, i, o):
+    def hook(self, m: nn.Module, i: tuple, o: Any):
         "What to keep for module `m` with input `i` and output `o`: by default the output"
         return o
 
@@ -262,7 +262,7 @@ class ActivationStats(HookCallback):
         super().before_fit()
         self.stats = L()
 
-    def hook(self, m: nn.Module, i, o):
+    def hook(self, m: nn.Module, i: tuple, o: Any):
         if not self.training: return None  # only training batches are recorded
         o = _first_tensor(o).float()
         st = torch.stack([o.mean(), o.std(), (o <= 0.05).float().mean()])
@@ -296,7 +296,7 @@ class ActivationStats(HookCallback):
             raise ValueError("ActivationStats.hist: no histograms recorded; create the callback with `with_hist=True`")
         return torch.stack(list(lstats.itemgot('hist'))).t().float().log1p()
 
-    def color_dim(self, idx: int, figsize: tuple = (10, 5), ax=None):
+    def color_dim(self, idx: int, figsize: tuple = (10, 5), ax: Any = None):
         "The 'colorful dimension' plot of layer `idx`: its histograms over training"
         if ax is None: ax = subplots(figsize=figsize)[1][0]
         ax.imshow(self.hist(idx).numpy(), origin='lower', aspect='auto')

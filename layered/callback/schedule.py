@@ -37,45 +37,45 @@ def annealer(f: Callable # the curve, `f(start, end, pos)`
 
 # %% ../../nbs/16_callback.schedule.ipynb #14276984
 @annealer
-def sched_lin(start, end, pos: float):
+def sched_lin(start: float | np.ndarray, end: float | np.ndarray, pos: float):
     "Linear from `start` (`pos=0`) to `end` (`pos=1`)"
     return start + pos*(end - start)
 
 @annealer
-def sched_cos(start, end, pos: float):
+def sched_cos(start: float | np.ndarray, end: float | np.ndarray, pos: float):
     "Cosine from `start` to `end`: flat at both ends"
     return start + (1 + math.cos(math.pi*(1 - pos))) * (end - start) / 2
 
 @annealer
-def sched_no(start, end, pos: float):
+def sched_no(start: float | np.ndarray, end: float | np.ndarray, pos: float):
     "Constant at `start`"
     return start
 
 @annealer
-def sched_exp(start, end, pos: float):
+def sched_exp(start: float | np.ndarray, end: float | np.ndarray, pos: float):
     "Exponential from `start` to `end` (linear in log scale); both must have the same sign, and not be 0"
     return start * (end/start) ** pos
 
 # %% ../../nbs/16_callback.schedule.ipynb #3fbe9e11
-def SchedLin(start, end) -> Callable:
+def SchedLin(start: float | np.ndarray, end: float | np.ndarray) -> Callable:
     "Linear schedule from `start` to `end`"
     return sched_lin(start, end)
 
-def SchedCos(start, end) -> Callable:
+def SchedCos(start: float | np.ndarray, end: float | np.ndarray) -> Callable:
     "Cosine schedule from `start` to `end`"
     return sched_cos(start, end)
 
-def SchedNo(start, end) -> Callable:
+def SchedNo(start: float | np.ndarray, end: float | np.ndarray) -> Callable:
     "Constant schedule at `start`"
     return sched_no(start, end)
 
-def SchedExp(start, end) -> Callable:
+def SchedExp(start: float | np.ndarray, end: float | np.ndarray) -> Callable:
     "Exponential schedule from `start` to `end`"
     return sched_exp(start, end)
 
 # %% ../../nbs/16_callback.schedule.ipynb #c0e82cb2
-def SchedPoly(start,       # value at `pos=0`
-              end,         # value at `pos=1`
+def SchedPoly(start: float | np.ndarray, # value at `pos=0`
+              end: float | np.ndarray,   # value at `pos=1`
               power: float # exponent of `pos`
              ) -> Callable:
     "Polynomial schedule from `start` to `end`: `start + (end-start) * pos**power`"
@@ -101,9 +101,9 @@ def combine_scheds(pcts: list,  # fraction of training for each phase; non-negat
 
 # %% ../../nbs/16_callback.schedule.ipynb #1da2c842
 def combined_cos(pct: float, # fraction of training spent going from `start` to `middle`
-                 start,      # value at the start
-                 middle,     # value at `pct`
-                 end         # value at the end
+                 start: float | np.ndarray,  # value at the start
+                 middle: float | np.ndarray, # value at `pct`
+                 end: float | np.ndarray     # value at the end
                 ) -> Callable:
     "Cosine from `start` to `middle` over the fraction `pct` of training, then cosine to `end`"
     return combine_scheds([pct, 1 - pct], [SchedCos(start, middle), SchedCos(middle, end)])
@@ -160,13 +160,13 @@ def _group_values(learn: Learner, name: str, v) -> np.ndarray:
 @patch
 def fit_one_cycle(self: Learner,
                   n_epoch: int,            # number of epochs
-                  lr_max=None,             # peak learning rate (a `slice` or list for discriminative rates); default `self.lr`
+                  lr_max: float | slice | list | None = None, # peak learning rate (a `slice` or list for discriminative rates); default `self.lr`
                   div: float = 25.,        # the learning rate starts at `lr_max/div`
                   div_final: float = 1e5,  # ... and ends at `lr_max/div_final`
                   pct_start: float = 0.25, # fraction of training spent warming up
-                  wd=None,                 # weight decay; default `self.wd`
+                  wd: float | None = None, # weight decay; default `self.wd`
                   moms: tuple | None = None, # momentum at the start, at the peak learning rate and at the end; default `self.moms`
-                  cbs=None,                # extra callbacks for this fit
+                  cbs: Callback | type | list | None = None, # extra callbacks for this fit
                   reset_opt: bool = False, # create a new optimizer (fresh state)
                   start_epoch: int = 0     # resume: skip the epochs before this one, schedules included
                  ):
@@ -180,11 +180,11 @@ def fit_one_cycle(self: Learner,
 @patch
 def fit_flat_cos(self: Learner,
                  n_epoch: int,            # number of epochs
-                 lr=None,                 # learning rate of the flat part (a `slice` or list per group); default `self.lr`
+                 lr: float | slice | list | None = None, # learning rate of the flat part (a `slice` or list per group); default `self.lr`
                  div_final: float = 1e5,  # the learning rate ends at `lr/div_final`
                  pct_start: float = 0.75, # fraction of training at the flat rate
-                 wd=None,                 # weight decay; default `self.wd`
-                 cbs=None,                # extra callbacks for this fit
+                 wd: float | None = None, # weight decay; default `self.wd`
+                 cbs: Callback | type | list | None = None, # extra callbacks for this fit
                  reset_opt: bool = False, # create a new optimizer (fresh state)
                  start_epoch: int = 0     # resume: skip the epochs before this one, schedules included
                 ):
@@ -198,11 +198,11 @@ def fit_flat_cos(self: Learner,
 def fit_sgdr(self: Learner,
              n_cycles: int,           # number of cycles
              cycle_len: int,          # epochs in the first cycle
-             lr_max=None,             # learning rate at the start of each cycle (a `slice` or list per group); default `self.lr`
+             lr_max: float | slice | list | None = None, # learning rate at the start of each cycle (a `slice` or list per group); default `self.lr`
              cycle_mult: int = 2,     # each cycle is this many times longer than the one before
-             cbs=None,                # extra callbacks for this fit
+             cbs: Callback | type | list | None = None, # extra callbacks for this fit
              reset_opt: bool = False, # create a new optimizer (fresh state)
-             wd=None,                 # weight decay; default `self.wd`
+             wd: float | None = None, # weight decay; default `self.wd`
              start_epoch: int = 0     # resume: skip the epochs before this one, schedules included
             ):
     "Train with `n_cycles` cosine annealings from `lr_max` to 0 (SGDR), cycle `i` lasting `cycle_len * cycle_mult**i` epochs"
@@ -282,8 +282,8 @@ class LRFinder(ParamScheduler):
 # %% ../../nbs/16_callback.schedule.ipynb #dea90222
 def _as_t(x) -> Tensor: return torch.as_tensor(x, dtype=torch.float64)
 
-def minimum(lrs,         # learning rates recorded
-            losses,      # smoothed losses recorded
+def minimum(lrs: Tensor | list,    # learning rates recorded
+            losses: Tensor | list, # smoothed losses recorded
             num_it: int  # number of iterations of the run
            ) -> tuple:
     "A tenth of the learning rate with the lowest loss; and the point `(lr, loss)` at that minimum"
@@ -292,8 +292,8 @@ def minimum(lrs,         # learning rates recorded
     return float(lrs[i])/10, (float(lrs[i]), float(losses[i]))
 
 # %% ../../nbs/16_callback.schedule.ipynb #3912bd6b
-def steep(lrs,         # learning rates recorded
-          losses,      # smoothed losses recorded
+def steep(lrs: Tensor | list,    # learning rates recorded
+          losses: Tensor | list, # smoothed losses recorded
           num_it: int  # number of iterations of the run
          ) -> tuple:
     "The learning rate where the loss falls fastest against `log(lr)`; and its point `(lr, loss)`"
@@ -303,8 +303,8 @@ def steep(lrs,         # learning rates recorded
     return float(lrs[i]), (float(lrs[i]), float(losses[i]))
 
 # %% ../../nbs/16_callback.schedule.ipynb #0408a4d7
-def valley(lrs,         # learning rates recorded
-           losses,      # smoothed losses recorded
+def valley(lrs: Tensor | list,    # learning rates recorded
+           losses: Tensor | list, # smoothed losses recorded
            num_it: int  # number of iterations of the run
           ) -> tuple:
     "The learning rate about halfway along the longest decreasing sequence of losses; and its point `(lr, loss)`"
@@ -322,8 +322,8 @@ def valley(lrs,         # learning rates recorded
     return lr, (lr, ls[i])
 
 # %% ../../nbs/16_callback.schedule.ipynb #29969592
-def slide(lrs,                     # learning rates recorded
-          losses,                  # smoothed losses recorded
+def slide(lrs: Tensor | list,      # learning rates recorded
+          losses: Tensor | list,   # smoothed losses recorded
           num_it: int,             # number of iterations of the run
           lr_diff: int = 15,       # width of the sliding interval, in points
           thresh: float = .005,    # largest difference of the loss gradients at the interval's ends
@@ -371,7 +371,7 @@ def lr_find(self: Learner,
             num_it: int = 100,      # number of batches
             stop_div: bool = True,  # stop when the smoothed loss exceeds 4 times the best
             show_plot: bool = True, # plot the loss against the learning rate
-            suggest_funcs=(valley,) # functions `f(lrs, losses, num_it) -> (lr, (lr, loss))`; `None` for no suggestion
+            suggest_funcs: Callable | tuple | list | None = (valley,) # functions `f(lrs, losses, num_it) -> (lr, (lr, loss))`; `None` for no suggestion
            ):
     "Find good learning rates: train briefly with an exponentially growing rate, restore the model; return suggestions"
     if self.opt is None: self.create_opt()

@@ -506,7 +506,7 @@ class TfmdLists(FilteredBase, GetAttr):
         return L(self.tfms(_item(sub, i)) for i in range(len(sub)))
     def __call__(self, o:Any) -> Any: "Apply the transforms to the raw item `o`"; return self.tfms(o)
     def decode(self, o:Any, full:bool=True) -> Any: "Decode `o` through the transforms"; return self.tfms.decode(o, full=full)
-    def show(self, o:Any, ctx=None, **kwargs): "Decode `o` until it can show itself, and show it"; return self.tfms.show(o, ctx=ctx, **kwargs)
+    def show(self, o:Any, ctx:Any=None, **kwargs): "Decode `o` until it can show itself, and show it"; return self.tfms.show(o, ctx=ctx, **kwargs)
     def __repr__(self) -> str: return f"{type(self).__name__}: {str(self.items)[:200]}\ntfms - {self.tfms}"
 
     def infer_idx(self, x:Any) -> int:
@@ -558,7 +558,7 @@ class Datasets(FilteredBase):
         "Decode each element of `o` with its `TfmdLists` (elements beyond them are left as they are)"
         tls = list(self.tls) * len(o) if len(self.tls) == 1 else list(self.tls)
         return tuple(tl.decode(x, full=full) for x,tl in zip(o, tls)) + tuple(o[len(tls):])
-    def show(self, o:tuple, ctx=None, **kwargs):
+    def show(self, o:tuple, ctx:Any=None, **kwargs):
         "Show each element of the item `o` on `ctx`"
         for x,tl in zip(o, self.tls): ctx = tl.show(x, ctx=ctx, **kwargs)
         return ctx

@@ -15,6 +15,8 @@ __all__ = ['image_extensions', 'imagenet_stats', 'cifar_stats', 'mnist_stats', '
 import os, re, posixpath, mimetypes, warnings, functools
 from pathlib import Path, PurePath
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, Callable
 import numpy as np
 import torch
 from torch import Tensor
@@ -33,9 +35,9 @@ def _get_files(p, fs, extensions=None):
 
 # %% ../../nbs/08_data.transforms.ipynb #dbc6ed89
 def get_files(path:str|Path,        # folder to search
-              extensions=None,      # file extensions to keep, such as `['.png', '.jpg']` (all if `None`)
+              extensions:str|Iterable|None=None, # file extensions to keep, such as `['.png', '.jpg']` (all if `None`)
               recurse:bool=True,    # search subfolders too
-              folders=None,         # only these subfolders of `path` (all if `None`)
+              folders:str|Iterable|None=None, # only these subfolders of `path` (all if `None`)
               followlinks:bool=True # follow symbolic links to folders
              ) -> L:                # sorted paths of the files found
     "Get the files in `path` with one of `extensions`, optionally recursing, only in `folders` if given"
@@ -54,9 +56,9 @@ def get_files(path:str|Path,        # folder to search
 
 # %% ../../nbs/08_data.transforms.ipynb #deab8fc8
 def FileGetter(suf:str='',          # subfolder of the path given to the getter
-               extensions=None,     # file extensions to keep (all if `None`)
+               extensions:str|Iterable|None=None, # file extensions to keep (all if `None`)
                recurse:bool=True,   # search subfolders too
-               folders=None         # only these subfolders (all if `None`)
+               folders:str|Iterable|None=None # only these subfolders (all if `None`)
               ):                    # a function `path -> L of files`
     "Create a `get_files` partial that searches `path/suf` with the given options"
     def _inner(o, extensions=extensions, recurse=recurse, folders=folders):
@@ -69,7 +71,7 @@ image_extensions = set(k for k,v in mimetypes.types_map.items() if v.startswith(
 # %% ../../nbs/08_data.transforms.ipynb #252dacdd
 def get_image_files(path:str|Path,    # folder to search
                     recurse:bool=True, # search subfolders too
-                    folders=None       # only these subfolders (all if `None`)
+                    folders:str|Iterable|None=None # only these subfolders (all if `None`)
                    ) -> L:             # sorted paths of the images found
     "Get the image files in `path`, recursively and only in `folders` if given"
     return get_files(path, extensions=image_extensions, recurse=recurse, folders=folders)
@@ -77,7 +79,7 @@ def get_image_files(path:str|Path,    # folder to search
 # %% ../../nbs/08_data.transforms.ipynb #adafce89
 def ImageGetter(suf:str='',         # subfolder of the path given to the getter
                 recurse:bool=True,  # search subfolders too
-                folders=None        # only these subfolders (all if `None`)
+                folders:str|Iterable|None=None # only these subfolders (all if `None`)
                ):                   # a function `path -> L of image files`
     "Create a `get_image_files` partial that searches `path/suf` with the given options"
     def _inner(o, recurse=recurse, folders=folders): return get_image_files(Path(o)/suf, recurse, folders)
@@ -86,7 +88,7 @@ def ImageGetter(suf:str='',         # subfolder of the path given to the getter
 # %% ../../nbs/08_data.transforms.ipynb #fc2bd05c
 def get_text_files(path:str|Path,    # folder to search
                    recurse:bool=True, # search subfolders too
-                   folders=None       # only these subfolders (all if `None`)
+                   folders:str|Iterable|None=None # only these subfolders (all if `None`)
                   ) -> L:             # sorted paths of the `.txt` files found
     "Get the text files in `path`, recursively and only in `folders` if given"
     return get_files(path, extensions=['.txt'], recurse=recurse, folders=folders)
@@ -95,7 +97,7 @@ def get_text_files(path:str|Path,    # folder to search
 class ItemGetter(ItemTransform):
     "Get element `i` of each item"
     _retain = False  # an element of the item keeps its own type (a list of labels stays a list)
-    def __init__(self, i): # index or key of the element
+    def __init__(self, i:Any): # index or key of the element
         super().__init__()
         self.i = i
     def encodes(self, x): return x[self.i]
@@ -105,7 +107,7 @@ class AttrGetter(ItemTransform):
     "Get attribute `nm` of each item, or `default` when it has none"
     _retain = False  # an element of the item keeps its own type (a list of labels stays a list)
     def __init__(self, nm:str,   # name of the attribute
-                 default=None):  # value for items without it
+                 default:Any=None): # value for items without it
         super().__init__()
         self.nm, self.default = nm, default
     def encodes(self, x): return getattr(x, self.nm, self.default)
@@ -134,7 +136,7 @@ def RandomSplitter(valid_pct:float=0.2, # fraction of the items to put in the va
 # %% ../../nbs/08_data.transforms.ipynb #77c3990a
 def TrainTestSplitter(test_size:float=0.2,  # fraction (or number) of items for validation
                       random_state:int|None=None, # seed of the shuffle
-                      stratify=None,        # labels whose proportions both sets should keep
+                      stratify:Iterable|None=None, # labels whose proportions both sets should keep
                       train_size:float|None=None, # fraction (or number) for training (the rest if `None`)
                       shuffle:bool=True     # shuffle before splitting
                      ):                     # a function `items -> (train_idxs, valid_idxs)`
@@ -147,7 +149,7 @@ def TrainTestSplitter(test_size:float=0.2,  # fraction (or number) of items for 
     return _inner
 
 # %% ../../nbs/08_data.transforms.ipynb #5b154a5c
-def IndexSplitter(valid_idx # indices of the validation items
+def IndexSplitter(valid_idx:Iterable # indices of the validation items
                  ):         # a function `items -> (train_idxs, valid_idxs)`
     "Create a function that puts the items at `valid_idx` in the validation set"
     valid = [int(i) for i in valid_idx]
@@ -182,14 +184,14 @@ def GrandparentSplitter(train_name:str='train', # folder (or list of folders) ho
     return _inner
 
 # %% ../../nbs/08_data.transforms.ipynb #d07d9147
-def FuncSplitter(func # predicate: `True` for the items that go to validation
+def FuncSplitter(func:Callable # predicate: `True` for the items that go to validation
                 ):    # a function `items -> (train_idxs, valid_idxs)`
     "Create a function that puts the items for which `func` is true in the validation set"
     def _inner(o): return IndexSplitter(_mask2idxs(func(o_) for o_ in o))(o)
     return _inner
 
 # %% ../../nbs/08_data.transforms.ipynb #69cad72c
-def MaskSplitter(mask # booleans, `True` for the items that go to validation
+def MaskSplitter(mask:Iterable # booleans, `True` for the items that go to validation
                 ):    # a function `items -> (train_idxs, valid_idxs)`
     "Create a function that puts the items where `mask` is true in the validation set"
     def _inner(o): return IndexSplitter(_mask2idxs(mask))(o)
@@ -205,7 +207,7 @@ def FileSplitter(fname:str|Path # text file with the names of the validation fil
 
 # %% ../../nbs/08_data.transforms.ipynb #dd32ae0c
 def ColSplitter(col:int|str='is_valid', # name or position of the DataFrame column that marks validation rows
-                on=None                 # value(s) of `col` that mean validation (truthiness of `col` if `None`)
+                on:Any=None             # value(s) of `col` that mean validation (truthiness of `col` if `None`)
                ):                       # a function `df -> (train_idxs, valid_idxs)`
     "Create a function that splits the rows of a DataFrame on the values of column `col`"
     def _inner(o):
@@ -255,7 +257,7 @@ class RegexLabeller:
 # %% ../../nbs/08_data.transforms.ipynb #0196c32e
 def _using_attr(f, attr, x): return f(getattr(x, attr))
 
-def using_attr(f,        # function to call
+def using_attr(f:Callable, # function to call
                attr:str  # name of the attribute of the item to call it on
               ):         # a function `item -> f(item.attr)`
     "Create a function that applies `f` to attribute `attr` of its argument"
@@ -264,7 +266,7 @@ def using_attr(f,        # function to call
 # %% ../../nbs/08_data.transforms.ipynb #ea683167
 class ColReader(DisplayedTransform):
     "Read `cols` in a row of a DataFrame (or a namedtuple from `itertuples`), with optional prefix, suffix and split"
-    def __init__(self, cols,            # name or position of the column (or a list of them)
+    def __init__(self, cols:int|str|list, # name or position of the column (or a list of them)
                  pref:str|Path='',      # prefix added to the value, e.g. the folder of the files
                  suff:str='',           # suffix added to the value, e.g. a file extension
                  label_delim:str|None=None): # if given, split the value into a list of labels on it
@@ -292,7 +294,7 @@ def _sorted(items:list) -> list:
 # %% ../../nbs/08_data.transforms.ipynb #aee9c635
 class CategoryMap:
     "The vocabulary of a categorical variable: the list of its categories and the inverse map `o2i`"
-    def __init__(self, col,              # values to take the categories from (any iterable, a pandas column)
+    def __init__(self, col:Iterable,     # values to take the categories from (any iterable, a pandas column)
                  sort:bool=True,         # sort the categories (else keep the order of first appearance)
                  add_na:bool=False,      # add a `'#na#'` category at index 0, for unknown values
                  strict:bool=False):     # keep only the categories a pandas categorical column uses
@@ -306,8 +308,8 @@ class CategoryMap:
         o2i = {o:i for i,o in enumerate(self.items)}
         self.o2i = defaultdict(int, o2i) if add_na else o2i
 
-    def map_objs(self, objs) -> L: return L(self.o2i[o] for o in objs)
-    def map_ids(self, ids) -> L: return L(self.items[int(i)] for i in ids)
+    def map_objs(self, objs:Iterable) -> L: return L(self.o2i[o] for o in objs)
+    def map_ids(self, ids:Iterable) -> L: return L(self.items[int(i)] for i in ids)
     def __getitem__(self, i): return self.items[i]
     def __len__(self): return len(self.items)
     def __iter__(self): return iter(self.items)
@@ -324,7 +326,7 @@ def _short(vocab, n:int=10) -> str:
 class Categorize(DisplayedTransform):
     "Encode a label as the index of its category in `vocab` (built from the training items in `setups`)"
     order = 1
-    def __init__(self, vocab=None,      # the categories (taken from the training labels if `None`)
+    def __init__(self, vocab:Iterable|None=None, # the categories (taken from the training labels if `None`)
                  sort:bool=True,        # sort the categories
                  add_na:bool=False):    # add a `'#na#'` category for unknown labels
         super().__init__()
@@ -350,14 +352,14 @@ class Categorize(DisplayedTransform):
 # %% ../../nbs/08_data.transforms.ipynb #ac172beb
 class MultiCategory(L):
     "A list of labels that shows itself as a title, joined by `;`"
-    def show(self, ctx=None, sep:str=';', color:str='black', **kwargs):
+    def show(self, ctx:Any=None, sep:str=';', color:str='black', **kwargs):
         return show_title(sep.join(map(str, self)), ctx=ctx, color=color, **kwargs)
 
 # %% ../../nbs/08_data.transforms.ipynb #657bef4b
 class MultiCategorize(Categorize):
     "Encode a list of labels as the tensor of their indices in `vocab`"
     order = 1
-    def __init__(self, vocab=None,      # the categories (taken from the training labels if `None`)
+    def __init__(self, vocab:Iterable|None=None, # the categories (taken from the training labels if `None`)
                  add_na:bool=False):    # add a `'#na#'` category
         super().__init__(vocab=vocab, add_na=add_na, sort=vocab is None)
 
@@ -378,7 +380,7 @@ class MultiCategorize(Categorize):
     def decodes(self, o): return MultiCategory([self.vocab[int(i)] for i in o])
 
 # %% ../../nbs/08_data.transforms.ipynb #f201b848
-def one_hot(x,        # indices of the categories that are present
+def one_hot(x:Tensor|list|int, # indices of the categories that are present
             c:int     # number of categories
            ) -> Tensor: # a `c`-long tensor of 0s and 1s
     "One-hot encode `x` with `c` classes"
@@ -388,8 +390,8 @@ def one_hot(x,        # indices of the categories that are present
     return res
 
 # %% ../../nbs/08_data.transforms.ipynb #5aedd510
-def one_hot_decode(x,         # one-hot (or multi-hot) tensor
-                   vocab=None # categories to map the indices to (indices are returned if `None`)
+def one_hot_decode(x:Tensor,  # one-hot (or multi-hot) tensor
+                   vocab:Sequence|CategoryMap|None=None # categories to map the indices to (indices are returned if `None`)
                   ) -> L:
     "The indices (or `vocab` entries) where `x` is 1"
     idxs = [i for i,o in enumerate(x) if o == 1]
@@ -420,7 +422,7 @@ class OneHotEncode(DisplayedTransform):
 class EncodedMultiCategorize(Categorize):
     "Turn columns that are already one-hot encoded into a float tensor, decoded with `vocab`"
     order = 1
-    def __init__(self, vocab): # the categories, in the order of the columns
+    def __init__(self, vocab:Iterable): # the categories, in the order of the columns
         super().__init__(vocab=vocab, sort=False)
     def encodes(self, o): return TensorMultiCategory(tensor(o).float())
     def decodes(self, o): return MultiCategory(one_hot_decode(o, self.vocab))
@@ -442,7 +444,7 @@ class RegressionSetup(DisplayedTransform):
     def decodes(self, o): return TitledFloat(float(o)) if o.ndim == 0 else TitledTuple([o_.item() for o_ in o])
 
 # %% ../../nbs/08_data.transforms.ipynb #04b74ace
-def get_c(dls) -> int:
+def get_c(dls:Any) -> int:
     "The number of outputs a model needs for `dls`: its `c`, or the length of its (last) vocab"
     if getattr(dls, 'c', None): return dls.c
     vocab = getattr(dls, 'vocab', None)
@@ -512,8 +514,8 @@ class Normalize(DisplayedTransform):
     "Normalize a batch of images with `mean` and `std`, computed from a batch in `setups` when not given"
     order = 99 # after every other batch transform, augmentations included
     parameters = ('mean', 'std')
-    def __init__(self, mean=None,       # per-channel mean, a tensor that broadcasts over the batch (or a list)
-                 std=None,              # per-channel standard deviation, likewise
+    def __init__(self, mean:Tensor|list|None=None, # per-channel mean, a tensor that broadcasts over the batch (or a list)
+                 std:Tensor|list|None=None,  # per-channel standard deviation, likewise
                  axes:tuple=(0, 2, 3)): # axes the statistics are computed over in `setups`
         super().__init__()
         self.axes = axes

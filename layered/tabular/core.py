@@ -9,6 +9,7 @@ __all__ = ['add_datepart', 'cont_cat_split', 'df_shrink', 'TabularProc', 'Tabula
 # %% ../../nbs/50_tabular.core.ipynb #d601ba03
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any, Callable
 import numpy as np
 import torch
@@ -30,7 +31,7 @@ def _make_date(df, field_name:str) -> None:
 _DATE_ATTRS = ['Year', 'Month', 'Week', 'Day', 'Dayofweek', 'Dayofyear', 'Is_month_end', 'Is_month_start',
                'Is_quarter_end', 'Is_quarter_start', 'Is_year_end', 'Is_year_start']
 
-def add_datepart(df,                  # the DataFrame, changed in place
+def add_datepart(df:Any,              # the DataFrame, changed in place
                  field_name:str,      # its date column (parsed with `pd.to_datetime` if it is not a datetime)
                  prefix:str|None=None,# prefix of the new columns; default: `field_name` without a final 'Date'
                  drop:bool=True,      # drop the date column
@@ -50,9 +51,9 @@ def add_datepart(df,                  # the DataFrame, changed in place
     return df
 
 # %% ../../nbs/50_tabular.core.ipynb #beec38da
-def cont_cat_split(df,               # the DataFrame
+def cont_cat_split(df:Any,           # the DataFrame
                    max_card:int=20,  # integer columns with more distinct values than this are continuous
-                   dep_var=None      # name (or names) of the target column(s), left out
+                   dep_var:str|list|None=None # name (or names) of the target column(s), left out
                   ) -> tuple:        # `(cont_names, cat_names)`
     "Split the columns of `df` into continuous (floats, and integers of more than `max_card` values) and categorical ones"
     import pandas as pd
@@ -69,7 +70,7 @@ def _names(o) -> L:
     return L() if o is None else L([o]) if isinstance(o, str) else L(list(o))
 
 # %% ../../nbs/50_tabular.core.ipynb #3b51700d
-def df_shrink(df,                  # the DataFrame
+def df_shrink(df:Any,              # the DataFrame
               skip:list=(),        # names of columns to leave as they are
               obj2cat:bool=True,   # make string (and `object`) columns categorical
               int2uint:bool=False  # make integer columns with no negative value unsigned
@@ -94,13 +95,13 @@ def df_shrink(df,                  # the DataFrame
 # %% ../../nbs/50_tabular.core.ipynb #41ef0e1b
 class TabularProc(DisplayedTransform):
     "A `Transform` that processes a `TabularPandas` in place: set up on its training rows, applied to all of them"
-    def setup(self, items=None, train_setup:bool=False) -> None:
+    def setup(self, items:'TabularPandas|None'=None, train_setup:bool=False) -> None:
         "Call `setups` on the training rows of `items` (a `TabularPandas`), whatever `train_setup` says"
         if items is not None: self.setups(getattr(items, 'train', items))
     def __call__(self, to, split_idx=None, **kwargs):
         res = super().__call__(to, split_idx=split_idx, **kwargs)
         return to if res is None else res  # an `encodes` may change `to` without returning it
-    def decode(self, to, split_idx=None, **kwargs):
+    def decode(self, to:'TabularPandas', split_idx:int|None=None, **kwargs):
         res = super().decode(to, split_idx=split_idx, **kwargs)
         return to if res is None else res
 
@@ -234,7 +235,7 @@ class Tabular(FilteredBase):
     _dl_type = property(lambda self: TabDataLoader, doc="The loader `dataloaders` makes")  # defined further down
     _dbunch_type = property(lambda self: TabularDataLoaders)
     @delegates(FilteredBase.dataloaders)
-    def dataloaders(self, device=None, **kwargs) -> 'TabularDataLoaders':
+    def dataloaders(self, device:torch.device|str|None=None, **kwargs) -> 'TabularDataLoaders':
         "`TabularDataLoaders` with a `TabDataLoader` for each split (training shuffled), on `device` (else the table's)"
         return super().dataloaders(device=ifnone(device, self.device), **kwargs)
 
@@ -247,15 +248,15 @@ class Tabular(FilteredBase):
 # %% ../../nbs/50_tabular.core.ipynb #07560202
 class TabularPandas(Tabular):
     "A DataFrame, the names of its categorical, continuous and target columns, and the `procs` that process it"
-    def __init__(self, df,                  # the data: one row per item
-                 procs=None,                # procs (classes or instances), e.g. `[Categorify, FillMissing, Normalize]`
-                 cat_names=None,            # names of the categorical columns
-                 cont_names=None,           # names of the continuous columns
-                 y_names=None,              # name(s) of the target column(s)
-                 y_block=None,              # `CategoryBlock()` or `RegressionBlock()`; from the targets' type if `None`
-                 splits=None,               # lists of row positions of the training, validation (...) rows; all training if `None`
+    def __init__(self, df:Any,              # the data: one row per item
+                 procs:list|Pipeline|None=None, # procs (classes or instances), e.g. `[Categorify, FillMissing, Normalize]`
+                 cat_names:str|list|None=None, # names of the categorical columns
+                 cont_names:str|list|None=None, # names of the continuous columns
+                 y_names:str|list|None=None, # name(s) of the target column(s)
+                 y_block:Any=None,          # `CategoryBlock()` or `RegressionBlock()`; from the targets' type if `None`
+                 splits:list|tuple|None=None, # lists of row positions of the training, validation (...) rows; all training if `None`
                  do_setup:bool=True,        # set the procs up on the training rows and process the table
-                 device=None,               # device of the loaders `dataloaders` makes; `default_device()` if `None`
+                 device:torch.device|str|None=None, # device of the loaders `dataloaders` makes; `default_device()` if `None`
                  inplace:bool=False,        # process `df` itself rather than a copy
                  reduce_memory:bool=True):  # shrink the types of the columns used (`df_shrink`)
         super().__init__()
@@ -300,7 +301,7 @@ class TabularPandas(Tabular):
         s = self.splits[i]
         return self._like(self.items.iloc[s.start:s.stop], split_idx=i)
 
-    def new(self, df,                # new rows, with the columns the table was made from (targets optional)
+    def new(self, df:Any,            # new rows, with the columns the table was made from (targets optional)
             inplace:bool=False       # process `df` itself rather than a copy
            ) -> 'TabularPandas':
         "A table of `df` with the same procs, already set up: call `process` to process it"
@@ -426,7 +427,7 @@ class TabDataLoader(TfmdDL):
     def __init__(self, dataset:TabularPandas, # the (processed) table
                  bs:int=16,                   # batch size
                  shuffle:bool=False,          # draw a new order of the rows each epoch
-                 after_batch=None,            # batch transforms
+                 after_batch:Callable|list|None=None, # batch transforms
                  num_workers:int=0,           # ignored: the batches are made in this process, which is faster
                  **kwargs):                   # other `TfmdDL` and `DataLoader` arguments
         self._cache = None  # the table's tensors on `device`
@@ -452,14 +453,14 @@ class TabDataLoader(TfmdDL):
         if self.device is not None: idxs = idxs.to(self.device)
         bs = self.bs or max(len(idxs), 1)
         return idxs[:len(idxs) - len(idxs) % bs if self.drop_last else len(idxs)].split(bs)
-    def create_batches(self, samps) -> Any:
+    def create_batches(self, samps:Iterable) -> Any:
         "A batch for each index tensor of `samps`, made by `create_batch`"
         return (self.create_batch(idxs) for idxs in samps)
     def create_batch(self, idxs:Tensor) -> tuple:
         "The batch of the rows at `idxs`: one index into each tensor"
         return tuple(t[idxs] for t in self._tensors())
 
-    def new(self, dataset=None, cls=None, **kwargs) -> 'TabDataLoader':
+    def new(self, dataset:TabularPandas|None=None, cls:type|None=None, **kwargs) -> 'TabDataLoader':
         "A loader with the same settings and batch transforms (not set up again), except `kwargs`"
         return super(TfmdDL, self).new(dataset, cls, do_setup=False, **kwargs)
     def __getstate__(self) -> dict: return {**super().__getstate__(), '_cache': None}
@@ -472,12 +473,12 @@ class TabDataLoader(TfmdDL):
         df,to = self.decode(tuple(o[:max_n] for o in b)),self.dataset
         ys = [n for n in to.y_names if n in df.columns]
         return L((df[list(to.cat_names)].iloc[i], df[list(to.cont_names)].iloc[i], *[df[n].iloc[i] for n in ys]) for i in range(len(df)))
-    def show_batch(self, b=None, max_n:int=10, ctxs=None, show:bool=True, **kwargs):
+    def show_batch(self, b:tuple|None=None, max_n:int=10, ctxs:list|None=None, show:bool=True, **kwargs):
         "Display the first `max_n` rows of batch `b` (`one_batch()` if `None`) decoded; return them as a DataFrame unless `show`"
         df = self.decode(tuple(o[:max_n] for o in (self.one_batch() if b is None else b)))
         if not show: return df
         _display_df(df)
-    def show_results(self, b:tuple, out, max_n:int=10, ctxs=None, show:bool=True, **kwargs):
+    def show_results(self, b:tuple, out:Tensor, max_n:int=10, ctxs:list|None=None, show:bool=True, **kwargs):
         "Display the first `max_n` rows of batch `b` with the decoded predictions `out` as `<target>_pred` columns"
         df,preds = self.decode(tuple(o[:max_n] for o in b)),self.decode((b[0][:max_n], b[1][:max_n], out[:max_n]))
         for n in self.dataset.y_names: df[n + '_pred'] = preds[n].to_numpy()
@@ -522,8 +523,8 @@ class TabularDataLoaders(DataLoaders):
         import pandas as pd
         return cls.from_df(pd.read_csv(csv, skipinitialspace=skipinitialspace), **kwargs)
 
-    def test_dl(self, test_items,                # new rows: a DataFrame, or a row (a Series or dict), or a list of rows
-                rm_type_tfms=None,               # not used: kept for the signature of `DataLoaders.test_dl`
+    def test_dl(self, test_items:Any,            # new rows: a DataFrame, or a row (a Series or dict), or a list of rows
+                rm_type_tfms:int|None=None,      # not used: kept for the signature of `DataLoaders.test_dl`
                 with_labels:bool=False,          # use the target column(s) of `test_items` (else they are ignored)
                 process:bool=True,               # process the rows (else they are taken as processed)
                 inplace:bool=False,              # process `test_items` itself rather than a copy

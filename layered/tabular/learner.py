@@ -4,8 +4,10 @@
 
 # %% ../../nbs/52_tabular.learner.ipynb #6d76fa7e
 from __future__ import annotations
+from typing import Any
 from ..core import ifnone, tuplify, delegates
 from ..learner import Learner
+from .core import TabularDataLoaders
 from .model import TabularModel, get_emb_sz, tabular_config
 
 # %% auto #0
@@ -19,7 +21,7 @@ class TabularLearner(Learner):
         "The vocab of each categorical column, from `Categorify`"
         return self.dls.classes
 
-    def predict(self, row          # one row: a pandas Series, a dict, or a DataFrame of one row
+    def predict(self, row:Any      # one row: a pandas Series, a dict, or a DataFrame of one row
                ) -> tuple:         # `(decoded row, class index or value, probabilities or raw prediction)`
         "The row decoded with its prediction (a DataFrame of one row), the predicted class (or value), and the probabilities"
         dl = self.dls.test_dl(row)
@@ -30,7 +32,7 @@ class TabularLearner(Learner):
 
 # %% ../../nbs/52_tabular.learner.ipynb #a01df3e9
 @delegates(Learner)
-def tabular_learner(dls,                       # `TabularDataLoaders`
+def tabular_learner(dls:TabularDataLoaders,    # `TabularDataLoaders`
                     layers:list|None=None,     # sizes of the hidden layers; `[200, 100]` if `None`
                     emb_szs:dict|None=None,    # embedding sizes by column name, instead of `emb_sz_rule`
                     config:dict|None=None,     # other settings of the `TabularModel`, from `tabular_config`

@@ -5,6 +5,7 @@
 # %% ../../nbs/51_tabular.model.ipynb #be878478
 from __future__ import annotations
 import inspect
+from typing import Any
 import torch
 from torch import nn, Tensor
 from ..core import is_listy, delegates
@@ -21,7 +22,7 @@ def emb_sz_rule(n_cat:int # number of categories of the column (its `#na#` class
     return min(600, round(1.6 * n_cat ** 0.56))
 
 # %% ../../nbs/51_tabular.model.ipynb #105d1959
-def get_emb_sz(to,                 # a `TabularPandas`, or `TabularDataLoaders` (anything with `cat_names` and `classes`)
+def get_emb_sz(to:Any,             # a `TabularPandas`, or `TabularDataLoaders` (anything with `cat_names` and `classes`)
                sz_dict:dict|None=None # sizes to use instead of the rule, by column name
               ) -> list[tuple[int, int]]: # `(n_cat, size)` for each categorical column, in order
     "The number of categories and the embedding size of each categorical column of `to`"

@@ -11,7 +11,7 @@ __all__ = ['RandTransform', 'affine_mat', 'flip_mat', 'dihedral_mat', 'rotate_ma
 # %% ../../nbs/31_vision.augment.ipynb #e789dcb9
 import math
 from functools import partial
-from typing import Callable
+from typing import Any, Callable
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -31,7 +31,7 @@ class RandTransform(DisplayedTransform):
         self.p, self.do = p, True
 
     def before_call(self,
-                    b,                  # the whole batch (or tuple) the transform is called on
+                    b:Any,              # the whole batch (or tuple) the transform is called on
                     split_idx:int|None  # the split it is called for (0: training, 1: validation)
                    ) -> None:
         "Draw this call's parameters; here only whether to apply the transform, with probability `p`"
@@ -75,7 +75,7 @@ def affine_mat(*ms:Tensor # six tensors of `bs` values: the first two rows of th
 # %% ../../nbs/31_vision.augment.ipynb #2223b794
 def flip_mat(x:Tensor,       # the batch (only its size and device are used)
              p:float=0.5,    # probability to flip each item
-             draw=None,      # fixed choice instead of a random one: 1 (flip) or 0, for all items or one per item (still subject to `p`)
+             draw:float|list|Tensor|Callable|None=None, # fixed choice instead of a random one: 1 (flip) or 0, for all items or one per item (still subject to `p`)
              batch:bool=False # flip the whole batch or none of it
             ) -> Tensor:     # `bs×3×3` matrices
     "Random horizontal flips, each item with probability `p`"
@@ -86,7 +86,7 @@ def flip_mat(x:Tensor,       # the batch (only its size and device are used)
 # %% ../../nbs/31_vision.augment.ipynb #28155fcf
 def dihedral_mat(x:Tensor,       # the batch (only its size and device are used)
                  p:float=0.5,    # probability to transform each item
-                 draw=None,      # fixed choice instead of a random one: 0 to 7, for all items or one per item
+                 draw:float|list|Tensor|Callable|None=None, # fixed choice instead of a random one: 0 to 7, for all items or one per item
                  batch:bool=False # the same transformation for the whole batch
                 ) -> Tensor:     # `bs×3×3` matrices
     "Random dihedral transformations: one of the 8 flips and quarter turns of a square, each item with probability `p`"
@@ -99,7 +99,7 @@ def dihedral_mat(x:Tensor,       # the batch (only its size and device are used)
 def rotate_mat(x:Tensor,        # the batch (only its size and device are used)
                max_deg:float=10., # largest angle, in degrees, either way
                p:float=0.5,     # probability to rotate each item
-               draw=None,       # fixed angles in degrees instead of random ones, for all items or one per item
+               draw:float|list|Tensor|Callable|None=None, # fixed angles in degrees instead of random ones, for all items or one per item
                batch:bool=False # the same angle for the whole batch
               ) -> Tensor:      # `bs×3×3` matrices
     "Random rotations of up to `max_deg` degrees either way, each item with probability `p`"
@@ -112,9 +112,9 @@ def zoom_mat(x:Tensor,          # the batch (only its size and device are used)
              min_zoom:float=1., # smallest zoom factor (below 1 zooms out)
              max_zoom:float=1.1, # largest zoom factor
              p:float=0.5,       # probability to zoom each item
-             draw=None,         # fixed zoom factors instead of random ones
-             draw_x=None,       # fixed horizontal positions of the zoom's centre, from 0 (left) to 1 (right)
-             draw_y=None,       # fixed vertical positions of the zoom's centre, from 0 (top) to 1 (bottom)
+             draw:float|list|Tensor|Callable|None=None, # fixed zoom factors instead of random ones
+             draw_x:float|list|Tensor|Callable|None=None, # fixed horizontal positions of the zoom's centre, from 0 (left) to 1 (right)
+             draw_y:float|list|Tensor|Callable|None=None, # fixed vertical positions of the zoom's centre, from 0 (top) to 1 (bottom)
              batch:bool=False   # the same zoom for the whole batch
             ) -> Tensor:        # `bs×3×3` matrices
     "Random zooms by a factor between `min_zoom` and `max_zoom`, on a random centre, each item with probability `p`"
@@ -249,8 +249,8 @@ class AffineCoordTfm(RandTransform):
     "Compose matrices and coordinate maps into one sampling grid per item, and apply it to images, masks, points and boxes"
     order = 30
     def __init__(self,
-                 aff_fs=None,          # functions of the batch giving `bs×3×3` matrices (or `None`), composed in order
-                 coord_fs=None,        # coordinate maps `f(coords, invert=False)`, with `f.before_call(x)`, applied after the matrices
+                 aff_fs:Callable|list|None=None, # functions of the batch giving `bs×3×3` matrices (or `None`), composed in order
+                 coord_fs:Callable|list|None=None, # coordinate maps `f(coords, invert=False)`, with `f.before_call(x)`, applied after the matrices
                  size:int|tuple|None=None, # output size `(h, w)` (an int for a square); `None` keeps the input's size
                  mode:str='bilinear',  # interpolation of images: `bilinear`, `nearest` or `bicubic`
                  pad_mode:str='reflection', # filling of images outside the source: `reflection`, `border` or `zeros`
@@ -281,7 +281,7 @@ class AffineCoordTfm(RandTransform):
         try: return super().__call__(b, split_idx=split_idx, **kwargs)
         finally: self._grids = {}
 
-    def before_call(self, b, split_idx:int|None) -> None:
+    def before_call(self, b:Any, split_idx:int|None) -> None:
         "Compose this call's maps: on the training set, every step; otherwise only the steps that have a `valid` version"
         x, train = _batch_key(b), not split_idx
         fs = self.aff_fs if train else [f.valid for f in self.aff_fs if hasattr(f, 'valid')]
@@ -333,7 +333,7 @@ class Flip(AffineCoordTfm):
     "Flip each item horizontally with probability `p`"
     def __init__(self,
                  p:float=0.5,          # probability to flip each item
-                 draw=None,            # fixed choice instead of a random one (see `flip_mat`)
+                 draw:float|list|Tensor|Callable|None=None, # fixed choice instead of a random one (see `flip_mat`)
                  size:int|tuple|None=None, # output size (see `AffineCoordTfm`)
                  mode:str='bilinear',  # interpolation of images
                  pad_mode:str='reflection', # filling of images outside the source
@@ -348,7 +348,7 @@ class Dihedral(AffineCoordTfm):
     "Apply one of the 8 dihedral transformations (flips and quarter turns) to each item, with probability `p`"
     def __init__(self,
                  p:float=0.5,          # probability to transform each item
-                 draw=None,            # fixed choice, 0 to 7, instead of a random one (see `dihedral_mat`)
+                 draw:float|list|Tensor|Callable|None=None, # fixed choice, 0 to 7, instead of a random one (see `dihedral_mat`)
                  size:int|tuple|None=None, # output size (see `AffineCoordTfm`)
                  mode:str='bilinear',  # interpolation of images
                  pad_mode:str='reflection', # filling of images outside the source
@@ -364,7 +364,7 @@ class Rotate(AffineCoordTfm):
     def __init__(self,
                  max_deg:float=10.,    # largest angle, in degrees
                  p:float=0.5,          # probability to rotate each item
-                 draw=None,            # fixed angles instead of random ones (see `rotate_mat`)
+                 draw:float|list|Tensor|Callable|None=None, # fixed angles instead of random ones (see `rotate_mat`)
                  size:int|tuple|None=None, # output size (see `AffineCoordTfm`)
                  mode:str='bilinear',  # interpolation of images
                  pad_mode:str='reflection', # filling of images outside the source
@@ -381,9 +381,9 @@ class Zoom(AffineCoordTfm):
                  min_zoom:float=1.,    # smallest zoom factor (below 1 zooms out)
                  max_zoom:float=1.1,   # largest zoom factor
                  p:float=0.5,          # probability to zoom each item
-                 draw=None,            # fixed zoom factors instead of random ones (see `zoom_mat`)
-                 draw_x=None,          # fixed horizontal positions of the centre, from 0 to 1
-                 draw_y=None,          # fixed vertical positions of the centre, from 0 to 1
+                 draw:float|list|Tensor|Callable|None=None, # fixed zoom factors instead of random ones (see `zoom_mat`)
+                 draw_x:float|list|Tensor|Callable|None=None, # fixed horizontal positions of the centre, from 0 to 1
+                 draw_y:float|list|Tensor|Callable|None=None, # fixed vertical positions of the centre, from 0 to 1
                  size:int|tuple|None=None, # output size (see `AffineCoordTfm`)
                  mode:str='bilinear',  # interpolation of images
                  pad_mode:str='reflection', # filling of images outside the source
@@ -420,8 +420,8 @@ class Warp(AffineCoordTfm):
     def __init__(self,
                  magnitude:float=0.2,  # largest move of a corner, as a fraction of half the image
                  p:float=0.5,          # probability to tilt each item around each axis
-                 draw_x=None,          # fixed tilts around the vertical axis, from `-magnitude` to `magnitude`
-                 draw_y=None,          # fixed tilts around the horizontal axis
+                 draw_x:float|list|Tensor|Callable|None=None, # fixed tilts around the vertical axis, from `-magnitude` to `magnitude`
+                 draw_y:float|list|Tensor|Callable|None=None, # fixed tilts around the horizontal axis
                  size:int|tuple|None=None, # output size (see `AffineCoordTfm`)
                  mode:str='bilinear',  # interpolation of images
                  pad_mode:str='reflection', # filling of images outside the source
@@ -514,7 +514,7 @@ class LightingTfm(RandTransform):
     "Apply the pointwise steps `fs` to images, each in its colour space, converting between spaces only where the steps need it"
     order, in_place = 40, True  # a batch that an earlier step of the pipeline made is changed in place
     def __init__(self,
-                 fs,     # steps with a `space` (`logit`, `hsv` or `rgb`), a `before_call(x)` that draws, and a call that changes `x` in place (or a `scale_shift()` of the logits)
+                 fs:Callable|list, # steps with a `space` (`logit`, `hsv` or `rgb`), a `before_call(x)` that draws, and a call that changes `x` in place (or a `scale_shift()` of the logits)
                  **kwargs # passed to `RandTransform`
                 ):
         super().__init__(**kwargs)
@@ -529,7 +529,7 @@ class LightingTfm(RandTransform):
         "A new `LightingTfm` with the steps of `self` then those of `tfm`"
         return LightingTfm(self.fs + tfm.fs)
 
-    def before_call(self, b, split_idx:int|None) -> None:
+    def before_call(self, b:Any, split_idx:int|None) -> None:
         "Let each step draw its parameters for this call"
         x = _batch_key(b)
         for f in self.fs: f.before_call(x)
@@ -582,7 +582,7 @@ class Brightness(LightingTfm):
     def __init__(self,
                  max_lighting:float=0.2, # largest change: mid-grey becomes at most `0.5 * (1 ± max_lighting)`
                  p:float=0.75,  # probability to change each item
-                 draw=None,     # fixed new values of mid-grey instead of random ones (0.5 changes nothing)
+                 draw:float|list|Tensor|Callable|None=None, # fixed new values of mid-grey instead of random ones (0.5 changes nothing)
                  batch:bool=False # the same change for the whole batch
                 ):
         super().__init__(_BrightnessLogit(max_lighting, p, draw, batch))
@@ -607,7 +607,7 @@ class Contrast(LightingTfm):
     def __init__(self,
                  max_lighting:float=0.2, # the factor is drawn (log-uniform) between `1-max_lighting` and `1/(1-max_lighting)`
                  p:float=0.75,  # probability to change each item
-                 draw=None,     # fixed factors instead of random ones (1 changes nothing)
+                 draw:float|list|Tensor|Callable|None=None, # fixed factors instead of random ones (1 changes nothing)
                  batch:bool=False # the same change for the whole batch
                 ):
         super().__init__(_ContrastLogit(max_lighting, p, draw, batch))
@@ -626,7 +626,7 @@ class Saturation(LightingTfm):
     def __init__(self,
                  max_lighting:float=0.2, # the factor is drawn (log-uniform) between `1-max_lighting` and `1/(1-max_lighting)`
                  p:float=0.75,  # probability to change each item
-                 draw=None,     # fixed factors instead of random ones (0 is grey, 1 changes nothing)
+                 draw:float|list|Tensor|Callable|None=None, # fixed factors instead of random ones (0 is grey, 1 changes nothing)
                  batch:bool=False # the same change for the whole batch
                 ):
         super().__init__(_SaturationLogit(max_lighting, p, draw, batch))
@@ -648,7 +648,7 @@ class Hue(LightingTfm):
     def __init__(self,
                  max_hue:float=0.1, # largest turn, as a fraction of the colour wheel
                  p:float=0.75,  # probability to change each item
-                 draw=None,     # fixed turns instead of random ones (0 changes nothing)
+                 draw:float|list|Tensor|Callable|None=None, # fixed turns instead of random ones (0 changes nothing)
                  batch:bool=False # the same change for the whole batch
                 ):
         super().__init__(_HueHSV(max_hue, p, draw, batch))
@@ -667,7 +667,7 @@ class RandomErasing(RandTransform):
         super().__init__()
         store_attr('p,sl,sh,min_aspect,max_count')
 
-    def before_call(self, b, split_idx:int|None) -> None: self.do = True  # `p` is drawn per item, in `encodes`
+    def before_call(self, b:Any, split_idx:int|None) -> None: self.do = True  # `p` is drawn per item, in `encodes`
 
     def encodes(self, x:TensorImage):
         (bs, _, h, w), dev, n = x.shape, x.device, self.max_count

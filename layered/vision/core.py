@@ -10,6 +10,7 @@ __all__ = ['BILINEAR', 'NEAREST', 'ImageLoadError', 'load_image', 'image2tensor'
 # %% ../../nbs/30_vision.core.ipynb #565b7709
 import contextlib, io, json, math, random
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 import numpy as np
@@ -20,7 +21,7 @@ from ..core import L, first, patch, store_attr
 from ..transform import Transform, DisplayedTransform, ItemTransform
 from ..torch_core import (TensorImageBase, TensorImage, TensorImageBW, TensorMask, TensorPoint, TensorBBox,
                                 TensorMultiCategory, tensor, show_image, subplots)
-from ..data.transforms import MultiCategorize
+from ..data.transforms import CategoryMap, MultiCategorize
 
 # %% ../../nbs/30_vision.core.ipynb #3fe742cd
 class ImageLoadError(OSError):
@@ -100,7 +101,7 @@ class PILBase(PIL.Image.Image):
         "A copy of `im` in `mode`"
         return im.convert(mode) if mode else im.copy()
 
-    def show(self, ctx=None, **kwargs):
+    def show(self, ctx:Any=None, **kwargs):
         "Draw the image on `ctx` (a new axis if `None`) and return the axis"
         return show_image(self, ctx=ctx, **{**self._show_args, **kwargs})
 
@@ -175,7 +176,7 @@ class LabeledBBox(L):
     @property
     def lbl(self) -> list: return self[1]
 
-    def show(self, ctx=None, **kwargs):
+    def show(self, ctx:Any=None, **kwargs):
         "Draw each box with its label on `ctx`, skipping the padding label `'#na#'`, and return the axis"
         ctx = _image_axis(ctx)
         for b, l in zip(self.bbox.view(-1, 4), self.lbl):
@@ -235,7 +236,7 @@ class PointScaler(Transform):
         self.sz = None  # the size is that of this item's image, never a previous one's
         return super().__call__(x, split_idx=split_idx, **kwargs)
 
-    def decode(self, x, split_idx:int|None=None, **kwargs):
+    def decode(self, x:Any, split_idx:int|None=None, **kwargs):
         self.sz = None
         return super().decode(x, split_idx=split_idx, **kwargs)
 
@@ -260,7 +261,7 @@ class PointScaler(Transform):
 # %% ../../nbs/30_vision.core.ipynb #66537e8f
 class BBoxLabeler(ItemTransform):
     "Decode the boxes and label indices of an item into a `LabeledBBox` (in the labels' place), to show them together"
-    def __init__(self, vocab=None): # the class names (the `vocab` of the items in `setups` if `None`)
+    def __init__(self, vocab:Sequence|CategoryMap|None=None): # the class names (the `vocab` of the items in `setups` if `None`)
         super().__init__()
         self.vocab = vocab
 
@@ -378,7 +379,7 @@ class Resize(_RandItemTfm):
         store_attr()
         self.pcts = (0.5, 0.5)
 
-    def before_call(self, b, split_idx:int|None):
+    def before_call(self, b:Any, split_idx:int|None):
         "Choose where to crop (or pad): at random on the training set, at the centre on the validation set"
         self.pcts = (0.5, 0.5) if split_idx else (random.random(), random.random())
 
@@ -406,7 +407,7 @@ class RandomResizedCrop(_RandItemTfm):
         size = _process_sz(size)
         store_attr()
 
-    def before_call(self, b, split_idx:int|None):
+    def before_call(self, b:Any, split_idx:int|None):
         "Draw the crop (its top-left corner `tl` and size `cp_size`), or the whole image on validation"
         w, h = self.orig_sz = _item_size(b)
         final = self.size[::-1]
@@ -457,7 +458,7 @@ class RandomCrop(_RandItemTfm):
         size = _process_sz(size)
         store_attr()
 
-    def before_call(self, b, split_idx:int|None):
+    def before_call(self, b:Any, split_idx:int|None):
         "Choose the top-left corner `tl` of the crop"
         self.orig_sz = W, H = _item_size(b)
         w, h = self.size[::-1]

@@ -16,6 +16,7 @@ from ..core import L, ifnone
 from ..torch_core import params
 from ..layers import create_head, apply_init, num_features_model
 from ..data.transforms import imagenet_stats
+from ..data.core import DataLoaders
 from .models import xresnet as _xresnet_module
 from .models.xresnet import weights_cache_dir, load_weights_file
 from .models.unet import DynamicUnet
@@ -287,7 +288,7 @@ def _add_norm(dls, # the data, changed in place
     dls.add_tfms([Normalize.from_stats(*stats)], 'after_batch')
 
 # %% ../../nbs/35_vision.learner.ipynb #0086fbbb
-def vision_learner(dls, # the data: `ImageDataLoaders`, or any `DataLoaders` of images
+def vision_learner(dls:DataLoaders, # the data: `ImageDataLoaders`, or any `DataLoaders` of images
                    arch:Callable|str, # the architecture: `resnet34`, `xresnet50`... or your own function; or its name ('resnet34')
                    normalize:bool=True, # add ImageNet normalization to `dls` when the weights are pretrained
                    n_out:int|None=None, # outputs of the model; `None`: the number of classes of `dls`
@@ -342,7 +343,7 @@ def _learner(dls, model:nn.Module, arch:Callable, meta:dict, normalize:bool, n_o
 cnn_learner = vision_learner  # the name the fastai paper uses
 
 # %% ../../nbs/35_vision.learner.ipynb #a090f693
-def unet_learner(dls, # the data: `SegmentationDataLoaders`, or any `DataLoaders` of images and targets of the same size
+def unet_learner(dls:DataLoaders, # the data: `SegmentationDataLoaders`, or any `DataLoaders` of images and targets of the same size
                  arch:Callable|str, # the architecture of the encoder: `resnet34`, `xresnet50`... or your own function; or its name
                  normalize:bool=True, # add ImageNet normalization to `dls` when the weights are pretrained
                  n_out:int|None=None, # output channels; `None`: the number of classes of `dls` (the mask `codes`)
