@@ -15,7 +15,7 @@ from torch import nn
 from ..core import L, ifnone
 from ..torch_core import params
 from ..layers import create_head, apply_init, num_features_model
-from ..data.transforms import imagenet_stats
+from ..data.transforms import imagenet_stats, get_c
 from ..data.core import DataLoaders
 from .models import xresnet as _xresnet_module
 from .models.xresnet import weights_cache_dir, load_weights_file
@@ -256,10 +256,8 @@ def _n_out(dls, # the data
            n_out:int|None, # the number of outputs asked for; `None`: the number of classes of `dls`
            caller:str # the function asking, for the error message
           ) -> int:
-    "`n_out`, else the number of classes of `dls` (`dls.c`); an error naming `caller` if neither is known"
-    if n_out is None:
-        try: n_out = dls.c
-        except AttributeError: n_out = None
+    "`n_out`, else the number of outputs `dls` asks for (`get_c`); an error naming `caller` if neither is known"
+    if n_out is None: n_out = get_c(dls)
     if not n_out: raise ValueError(f"{caller}: the data does not say how many classes it has (no `c`, no `vocab`; for masks, "
                                    "give `SegmentationDataLoaders` the `codes`): pass `n_out`")
     return n_out
