@@ -4,7 +4,8 @@
 
 # %% ../nbs/55_collab.ipynb #484e6ca1
 from __future__ import annotations
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 import torch
 from torch import Tensor
 from .core import ifnone, delegates
@@ -30,13 +31,13 @@ class TabularCollab(TabularPandas):
 class CollabDataLoaders(TabularDataLoaders):
     "`DataLoaders` of ratings for collaborative filtering: batches are `(user and item indices, no continuous values, ratings)`"
     @classmethod
-    def from_df(cls, ratings,                    # the ratings: one row per (user, item, rating)
+    def from_df(cls, ratings:Any,                # the ratings: one row per (user, item, rating)
                 valid_pct:float=0.2,             # fraction of the ratings kept for validation, at random
                 user_name:str|None=None,         # name of the user column; the first column if `None`
                 item_name:str|None=None,         # name of the item column; the second column if `None`
                 rating_name:str|None=None,       # name of the rating column; the third column if `None`
                 seed:int|None=None,              # seed of the random split
-                path='.',                        # folder of the data (where a `Learner` saves models)
+                path:str|Path='.',               # folder of the data (where a `Learner` saves models)
                 bs:int=64,                       # batch size
                 **kwargs                         # passed to `TabularPandas.dataloaders` (`val_bs`, `device`, `shuffle`...)
                ) -> CollabDataLoaders:
@@ -51,7 +52,7 @@ class CollabDataLoaders(TabularDataLoaders):
         return to.dataloaders(path=path, bs=bs, **kwargs)
 
     @classmethod
-    def from_csv(cls, csv,                       # path of the CSV file of ratings
+    def from_csv(cls, csv:str|Path,              # path of the CSV file of ratings
                  **kwargs                        # passed to `from_df`
                 ) -> CollabDataLoaders:
         "Loaders of the ratings in the CSV file `csv` (see `from_df`)"

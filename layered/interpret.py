@@ -99,10 +99,10 @@ class Interpretation:
 
     @classmethod
     def from_learner(cls,
-                     learn,            # a trained `Learner`
+                     learn:Learner,    # a trained `Learner`
                      ds_idx:int=1,     # which loader of `learn.dls` (ignored if `dl` is given)
-                     dl=None,          # the loader to interpret
-                     act=None          # activation of the predictions; `None`: the loss function's
+                     dl:TfmdDL|None=None, # the loader to interpret
+                     act:Callable|None=None # activation of the predictions; `None`: the loss function's
                     ) -> Interpretation:
         "Run `learn`'s model on `dl` once, and keep the inputs, predictions, targets, decoded predictions and losses on the CPU"
         if dl is None: dl = learn.dls[ds_idx]

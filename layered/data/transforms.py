@@ -523,7 +523,7 @@ class Normalize(DisplayedTransform):
                                for o in (mean, std)]
 
     @classmethod
-    def from_stats(cls, mean, std, dim:int=1, ndim:int=4, cuda:bool=True):
+    def from_stats(cls, mean:list|Tensor, std:list|Tensor, dim:int=1, ndim:int=4, cuda:bool=True):
         "Create a `Normalize` from per-channel `mean` and `std` lists, broadcast along `dim` of `ndim` axes"
         return cls(*broadcast_vec(dim, ndim, mean, std, cuda=cuda))
 

@@ -10,6 +10,7 @@ __all__ = ['add_datepart', 'cont_cat_split', 'df_shrink', 'TabularProc', 'Tabula
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, Callable
 import numpy as np
 import torch
@@ -348,11 +349,11 @@ class Categorify(TabularProc):
 class FillStrategy:
     "The ways `FillMissing` can choose the value that replaces the missing values of a column"
     @staticmethod
-    def median(c, fill): "The median of column `c`"; return c.median()
+    def median(c:Any, fill:Any): "The median of column `c`"; return c.median()
     @staticmethod
-    def constant(c, fill): "The constant `fill`"; return fill
+    def constant(c:Any, fill:Any): "The constant `fill`"; return fill
     @staticmethod
-    def mode(c, fill): "The most frequent value of column `c`"; return c.dropna().value_counts().idxmax()
+    def mode(c:Any, fill:Any): "The most frequent value of column `c`"; return c.dropna().value_counts().idxmax()
 
 # %% ../../nbs/50_tabular.core.ipynb #9535ecc9
 class FillMissing(TabularProc):
@@ -489,20 +490,20 @@ class TabDataLoader(TfmdDL):
 class TabularDataLoaders(DataLoaders):
     "`DataLoaders` for tabular data: `from_df` and `from_csv` make them; `test_dl` processes new rows"
     @classmethod
-    def from_df(cls, df,                     # the data: one row per item
-                path='.',                    # folder of the data (where a `Learner` saves models)
-                procs=None,                  # procs, e.g. `[Categorify, FillMissing, Normalize]`
-                cat_names=None,              # names of the categorical columns
-                cont_names=None,             # names of the continuous columns; all the others if `None`
-                y_names=None,                # name(s) of the target column(s)
-                y_block=None,                # `CategoryBlock()` or `RegressionBlock()`; from the targets' type if `None`
-                valid_idx=None,              # row positions of the validation rows; a random 20% if `None`
+    def from_df(cls, df:Any,                 # the data: one row per item
+                path:str|Path='.',           # folder of the data (where a `Learner` saves models)
+                procs:list|None=None,        # procs, e.g. `[Categorify, FillMissing, Normalize]`
+                cat_names:str|list|None=None,# names of the categorical columns
+                cont_names:str|list|None=None,# names of the continuous columns; all the others if `None`
+                y_names:str|list|None=None,  # name(s) of the target column(s)
+                y_block:Any=None,            # `CategoryBlock()` or `RegressionBlock()`; from the targets' type if `None`
+                valid_idx:Iterable|None=None,# row positions of the validation rows; a random 20% if `None`
                 bs:int=64,                   # batch size
                 shuffle_train:bool|None=None,# same as `shuffle` (fastai's older name)
                 shuffle:bool=True,           # shuffle the training rows
                 val_shuffle:bool=False,      # shuffle the validation rows
                 n:int|None=None,             # rows per epoch of the training loader
-                device=None,                 # where the batches go; `default_device()` if `None`
+                device:torch.device|str|None=None, # where the batches go; `default_device()` if `None`
                 drop_last:bool|None=None,    # drop the last short training batch; `shuffle` if `None`
                 val_bs:int|None=None         # batch size of the validation loader; `bs` if `None`
                ) -> 'TabularDataLoaders':
@@ -515,7 +516,7 @@ class TabularDataLoaders(DataLoaders):
                               device=device, drop_last=drop_last, val_bs=val_bs)
 
     @classmethod
-    def from_csv(cls, csv,                       # path of the CSV file
+    def from_csv(cls, csv:str|Path,              # path of the CSV file
                  skipinitialspace:bool=True,     # drop the spaces after each comma
                  **kwargs                        # passed to `from_df`
                 ) -> 'TabularDataLoaders':
