@@ -172,6 +172,7 @@ class CollBase(MutableSequence):
     def __contains__(self, o) -> bool: return o in self.items
     def __reversed__(self) -> Iterator: return reversed(self.items)
     def __getitem__(self, idx):
+        if type(idx) is int: return self.items[idx]  # the common case, first: data sets index one item at a time
         idx = _norm_idx(idx, len(self.items))
         if isinstance(idx, int): return self.items[idx]
         return self._new(self.items[idx] if isinstance(idx, slice) else [self.items[i] for i in idx])

@@ -199,7 +199,7 @@ class Pipeline:
     def __call__(self, o):
         "Encode `o` through every transform, in order"
         if self._in_place: return self._call_owning(o)
-        for t in self.fs: o = t(o, split_idx=self.split_idx)
+        for t in self._fs: o = t(o, split_idx=self.split_idx)
         return o
 
     def decode(self, o:Any, full:bool=True):

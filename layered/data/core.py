@@ -542,7 +542,7 @@ class Datasets(FilteredBase):
 
     def __getitem__(self, it:Any) -> tuple|L:
         "The tuple of transformed elements of item `it`, or an `L` of them for several"
-        res = tuple(tl[it] for tl in self.tls)
+        res = tuple([tl[it] for tl in self.tls])
         return res if _is_indexer(it) else L(zip(*res))
     def __getattr__(self, k:str) -> Any:
         if isinstance(getattr(type(self), k, None), property): return getattr(type(self), k).fget(self)  # re-raise its error
