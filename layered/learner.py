@@ -167,94 +167,109 @@ class Learner:
             except exc: pass
         final()
 
-    def _plain(self, b):
-        for t in b:  # the common case, a tuple of plain tensors, costs one loop
-            if type(t) is not torch.Tensor: return to_plain(b)
-        return b
+# %% ../nbs/14_learner.ipynb #57189466
+@patch
+def _plain(self: Learner, b):
+    for t in b:  # the common case, a tuple of plain tensors, costs one loop
+        if type(t) is not torch.Tensor: return to_plain(b)
+    return b
 
-    def _do_one_batch(self):
-        h = self._handlers
-        self.pred = self.model(*self._plain(self.xb))
-        if h['after_pred']: self('after_pred')
-        if len(self.yb):
-            self.loss_grad = self.loss_func(self.pred, *self._plain(self.yb))
-            self.loss = self.loss_grad.detach()
-        if h['after_loss']: self('after_loss')
-        if not self.training or not len(self.yb): return
-        if self._lean_step: self.loss_grad.backward(); self.opt.step()  # nobody listens to these two stages
-        else:
-            self._with_events(self._backward, 'backward', CancelBackwardException)
-            self._with_events(self._step, 'step', CancelStepException)
-        self.opt.zero_grad()
+@patch
+def _do_one_batch(self: Learner):
+    h = self._handlers
+    self.pred = self.model(*self._plain(self.xb))
+    if h['after_pred']: self('after_pred')
+    if len(self.yb):
+        self.loss_grad = self.loss_func(self.pred, *self._plain(self.yb))
+        self.loss = self.loss_grad.detach()
+    if h['after_loss']: self('after_loss')
+    if not self.training or not len(self.yb): return
+    if self._lean_step: self.loss_grad.backward(); self.opt.step()  # nobody listens to these two stages
+    else:
+        self._with_events(self._backward, 'backward', CancelBackwardException)
+        self._with_events(self._step, 'step', CancelStepException)
+    self.opt.zero_grad()
 
-    def _backward(self): self.loss_grad.backward()
-    def _step(self): self.opt.step()
+@patch
+def _backward(self: Learner): self.loss_grad.backward()
+@patch
+def _step(self: Learner): self.opt.step()
 
-    def _split(self, b):
-        b = tuple(b) if isinstance(b, (list, tuple)) else (b,)
-        i = getattr(self.dls, 'n_inp', None) or (1 if len(b) == 1 else len(b) - 1)
-        self.xb, self.yb = b[:i], b[i:]
+@patch
+def _split(self: Learner, b):
+    b = tuple(b) if isinstance(b, (list, tuple)) else (b,)
+    i = getattr(self.dls, 'n_inp', None) or (1 if len(b) == 1 else len(b) - 1)
+    self.xb, self.yb = b[:i], b[i:]
 
-    def one_batch(self, i: int, b: Any):
-        "Train or evaluate on batch `b`, the `i`-th of the current loader"
-        self.iter, self.pred, self.loss = i, None, None
-        self._split(b)
-        h = self._handlers  # `_with_events(..., 'batch', ...)`, spelled out: this is the innermost loop
-        try:
-            if h['before_batch']: self('before_batch')
-            self._do_one_batch()
-        except CancelBatchException: self('after_cancel_batch')
-        finally:
-            for cb in self._cleanups: cb.cleanup_batch()  # however the batch ended, exceptions included
-        if self.training:
-            self.train_iter += 1
-            n = self.n_iter_train
-            if n: self.pct_train = (self.epoch + (i + 1) / n) / self.n_epoch
-        if h['after_batch']: self('after_batch')
+@patch
+def one_batch(self: Learner, i: int, b: Any):
+    "Train or evaluate on batch `b`, the `i`-th of the current loader"
+    self.iter, self.pred, self.loss = i, None, None
+    self._split(b)
+    h = self._handlers  # `_with_events(..., 'batch', ...)`, spelled out: this is the innermost loop
+    try:
+        if h['before_batch']: self('before_batch')
+        self._do_one_batch()
+    except CancelBatchException: self('after_cancel_batch')
+    finally:
+        for cb in self._cleanups: cb.cleanup_batch()  # however the batch ended, exceptions included
+    if self.training:
+        self.train_iter += 1
+        n = self.n_iter_train
+        if n: self.pct_train = (self.epoch + (i + 1) / n) / self.n_epoch
+    if h['after_batch']: self('after_batch')
 
-    def all_batches(self):
-        "Run `one_batch` on every batch of `self.dl`"
-        self.n_iter = len(self.dl) if hasattr(self.dl, '__len__') else None
-        for i, b in enumerate(self.dl): self.one_batch(i, b)
+# %% ../nbs/14_learner.ipynb #3520fa87
+@patch
+def all_batches(self: Learner):
+    "Run `one_batch` on every batch of `self.dl`"
+    self.n_iter = len(self.dl) if hasattr(self.dl, '__len__') else None
+    for i, b in enumerate(self.dl): self.one_batch(i, b)
 
-    def _do_epoch_train(self):
-        self.dl = self.dls.train
-        self._with_events(self.all_batches, 'train', CancelTrainException)
+@patch
+def _do_epoch_train(self: Learner):
+    self.dl = self.dls.train
+    self._with_events(self.all_batches, 'train', CancelTrainException)
 
-    def _do_epoch_validate(self, ds_idx: int = 1, dl=None):
-        if dl is None: dl = self.dls[ds_idx]
-        self.dl = dl
-        with torch.no_grad(): self._with_events(self.all_batches, 'validate', CancelValidException)
+@patch
+def _do_epoch_validate(self: Learner, ds_idx: int = 1, dl=None):
+    if dl is None: dl = self.dls[ds_idx]
+    self.dl = dl
+    with torch.no_grad(): self._with_events(self.all_batches, 'validate', CancelValidException)
 
-    def _do_epoch(self):
-        self._do_epoch_train()
-        self._do_epoch_validate()
+@patch
+def _do_epoch(self: Learner):
+    self._do_epoch_train()
+    self._do_epoch_validate()
 
-    def _do_fit(self):
-        for epoch in range(self.n_epoch):
-            self.epoch = epoch
-            self._with_events(self._do_epoch, 'epoch', CancelEpochException)
+@patch
+def _do_fit(self: Learner):
+    for epoch in range(self.n_epoch):
+        self.epoch = epoch
+        self._with_events(self._do_epoch, 'epoch', CancelEpochException)
 
-    def fit(self,
-            n_epoch: int,          # number of epochs
-            lr: float | slice | list | None = None, # learning rate (a float, or a `slice` for discriminative rates); default `self.lr`
-            wd: float | None = None, # weight decay; default `self.wd`
-            cbs: Callback | type | list | None = None, # callbacks for this fit only
-            reset_opt: bool = False # create a new optimizer (fresh state)
-           ):
-        "Train for `n_epoch` epochs"
-        with self.added_cbs(cbs):
-            if reset_opt or self.opt is None: self.create_opt()
-            wd = ifnone(wd, self.wd)
-            if wd is not None: self.opt.set_hypers(wd=wd)
-            self.opt.set_hypers(lr=ifnone(lr, self.lr))
-            self.n_epoch, logger = n_epoch, self.logger
-            self.epoch, self.train_iter, self.pct_train = 0, 0, 0.
-            self.n_iter_train = len(self.dls.train) if hasattr(self.dls.train, '__len__') else None
-            try: self._with_events(self._do_fit, 'fit', CancelFitException, self._end_cleanup)
-            finally: self.logger = logger  # even when a callback failed before `after_fit` could restore it
+@patch
+def fit(self: Learner,
+        n_epoch: int,          # number of epochs
+        lr: float | slice | list | None = None, # learning rate (a float, or a `slice` for discriminative rates); default `self.lr`
+        wd: float | None = None, # weight decay; default `self.wd`
+        cbs: Callback | type | list | None = None, # callbacks for this fit only
+        reset_opt: bool = False # create a new optimizer (fresh state)
+       ):
+    "Train for `n_epoch` epochs"
+    with self.added_cbs(cbs):
+        if reset_opt or self.opt is None: self.create_opt()
+        wd = ifnone(wd, self.wd)
+        if wd is not None: self.opt.set_hypers(wd=wd)
+        self.opt.set_hypers(lr=ifnone(lr, self.lr))
+        self.n_epoch, logger = n_epoch, self.logger
+        self.epoch, self.train_iter, self.pct_train = 0, 0, 0.
+        self.n_iter_train = len(self.dls.train) if hasattr(self.dls.train, '__len__') else None
+        try: self._with_events(self._do_fit, 'fit', CancelFitException, self._end_cleanup)
+        finally: self.logger = logger  # even when a callback failed before `after_fit` could restore it
 
-    def _end_cleanup(self): self.dl, self.xb, self.yb, self.pred, self.loss = None, (), (), None, None
+@patch
+def _end_cleanup(self: Learner): self.dl, self.xb, self.yb, self.pred, self.loss = None, (), (), None, None
 
 # %% ../nbs/14_learner.ipynb #844e64de
 @patch
@@ -410,43 +425,50 @@ class Recorder(Callback):
             if self.valid_metrics:
                 for m in learn.metrics: m.accumulate(learn)
 
-    @property
-    def losses(self) -> list:
-        "Smoothed training loss after each batch (an exponentially weighted, debiased moving average)"
-        n = len(self._smooth)
-        if n == len(self._raw): return self._smooth
-        for i, v in enumerate(_loss_values(self._raw[n:]), n):
-            self._sm = self.beta * self._sm + (1 - self.beta) * v
-            self._smooth.append(self._sm / (1 - self.beta ** (i + 1)))
-        return self._smooth
+# %% ../nbs/14_learner.ipynb #3702d438
+@patch(as_prop=True)
+def losses(self: Recorder) -> list:
+    "Smoothed training loss after each batch (an exponentially weighted, debiased moving average)"
+    n = len(self._smooth)
+    if n == len(self._raw): return self._smooth
+    for i, v in enumerate(_loss_values(self._raw[n:]), n):
+        self._sm = self.beta * self._sm + (1 - self.beta) * v
+        self._smooth.append(self._sm / (1 - self.beta ** (i + 1)))
+    return self._smooth
 
-    @property
-    def smooth_loss(self) -> float | None:
-        "The latest smoothed training loss"
-        losses = self.losses
-        return losses[-1] if losses else None
+@patch(as_prop=True)
+def smooth_loss(self: Recorder) -> float | None:
+    "The latest smoothed training loss"
+    losses = self.losses
+    return losses[-1] if losses else None
 
-    def after_train(self):
-        self.iters.append(len(self._raw))
-        self.log.append(self.smooth_loss)
-        if self.train_metrics: self.log += [m.value for m in self.metrics]
+@patch
+def after_train(self: Recorder):
+    self.iters.append(len(self._raw))
+    self.log.append(self.smooth_loss)
+    if self.train_metrics: self.log += [m.value for m in self.metrics]
 
-    def after_validate(self):
-        self.log.append(self.loss.value)
-        if self.valid_metrics: self.log += [m.value for m in self.metrics]
+@patch
+def after_validate(self: Recorder):
+    self.log.append(self.loss.value)
+    if self.valid_metrics: self.log += [m.value for m in self.metrics]
 
-    def after_cancel_train(self): self.cancel_train = True
-    def after_cancel_validate(self): self.cancel_valid = True
+@patch
+def after_cancel_train(self: Recorder): self.cancel_train = True
+@patch
+def after_cancel_validate(self: Recorder): self.cancel_valid = True
 
-    def after_epoch(self):
-        while len(self.log) < len(self.metric_names) - self.add_time: self.log.append(None)
-        self.values.append(self.log[1:])
-        if self.add_time: self.log.append(_format_time(time.time() - self.start_epoch))
-        self.learn.logger(self.log)
+@patch
+def after_epoch(self: Recorder):
+    while len(self.log) < len(self.metric_names) - self.add_time: self.log.append(None)
+    self.values.append(self.log[1:])
+    if self.add_time: self.log.append(_format_time(time.time() - self.start_epoch))
+    self.learn.logger(self.log)
 
-    def final_record(self) -> list:
-        "The last epoch's losses and metrics"
-        return self.values[-1] if self.values else []
+@patch
+def final_record(self: Recorder) -> list:
+    "The last epoch's losses and metrics"
+    return self.values[-1] if self.values else []
 
 # %% ../nbs/14_learner.ipynb #68b1d08f
 @patch
