@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import torch
 from torch import Tensor
 import torch.utils.data as tud
-from ..core import L, CollBase, GetAttr, listify, tuplify, ifnone, is_listy, detuplify, merge, range_of, compose
+from ..core import L, CollBase, GetAttr, listify, tuplify, ifnone, is_listy, detuplify, merge, range_of, compose, patch
 from ..dispatch import typedispatch, retain_type, retain_types
 from ..transform import Transform, Pipeline
 from ..torch_core import to_device, to_cpu, default_device, get_grid, show_image, show_title
@@ -127,61 +127,12 @@ class TfmdDL(DataLoader):
         super().before_iter()
         self._set_split_idx()
 
-    def _one_pass(self):
-        "Make a batch of the first item, to learn the types (and the number of inputs) of the batches"
-        if self.n == 0: raise ValueError(f"This {type(self).__name__} has no items, so it cannot learn the types of its batches")
-        self._set_split_idx()
-        item = self.do_item(0)
-        b = self.do_batch([item] if self.bs is not None else item)
-        b = self.after_batch(b if self.device is None else to_device(b, self.device))
-        self._n_inp = 1 if not isinstance(b, (list, tuple)) or len(b) == 1 else len(b) - 1
-        self._types = _types_of(b)
-
     def new(self, dataset:Any=None, cls:type|None=None, **kwargs) -> 'TfmdDL':
         "A loader with the same pipelines (not set up again) and settings, except `kwargs`"
         res = super().new(dataset, cls, do_setup=False, **kwargs)
         if '_types' not in self.__dict__ and self.n: self._one_pass()  # so that a loader of no items can still decode
         if '_types' in self.__dict__: res._n_inp,res._types = self._n_inp,self._types
         return res
-
-    @property
-    def n_inp(self) -> int:
-        "How many elements of a batch are inputs (the rest are targets)"
-        if hasattr(self.dataset, 'n_inp'): return self.dataset.n_inp
-        if '_n_inp' not in self.__dict__: self._one_pass()
-        return self._n_inp
-
-    def to(self, device:Any) -> 'TfmdDL':
-        "Move the batches, and the `parameters` of the batch transforms, to `device`"
-        self.device = device = None if device is None else torch.device(device)
-        for tfm in self.after_batch.fs if device is not None else ():
-            for p in _param_names(tfm):
-                if isinstance(getattr(tfm, p, None), Tensor): setattr(tfm, p, getattr(tfm, p).to(device))
-        return self
-
-    def decode(self, b:Any) -> Any:
-        "Undo the batch transforms on `b`, with the semantic types restored, on the CPU"
-        if '_types' not in self.__dict__: self._one_pass()
-        return to_cpu(self.after_batch.decode(retain_types(b, typs=self._types)))
-
-    def decode_batch(self, b:Any, max_n:int=9, full:bool=True) -> L:
-        "The first `max_n` items of `b`, decoded (by the dataset's transforms only until they can `show` themselves, unless `full`)"
-        return self._decode_items(self.decode(b), max_n, full)
-
-    def _decode_items(self, b, max_n=9, full=True) -> L:
-        dec = getattr(self.dataset, 'decode', None)
-        # the loader's own pipelines always decode fully (a `PointScaler` must bring points back to pixels);
-        # `full` stops only the dataset's type transforms, once the items can show themselves
-        f = compose(self.before_batch.decode, self.after_item.decode, None if dec is None else partial(dec, full=full))
-        return L(batch_to_samples(b, max_n)).map(f)
-
-    def _pre_show_batch(self, b, max_n=9) -> tuple:
-        "The decoded inputs, targets and items of `b`, ready for `show_batch`"
-        b = self.decode(b)
-        if hasattr(b, 'show') and not isinstance(b, Tensor): return b,None,None
-        its = self._decode_items(b, max_n, full=False)
-        if not is_listy(b): b,its = [b],L((o,) for o in its)
-        return detuplify(b[:self.n_inp]),detuplify(b[self.n_inp:]),its
 
     def show_batch(self,
                    b:Any=None,           # the batch; `one_batch()` if `None`
@@ -196,14 +147,6 @@ class TfmdDL(DataLoader):
         if b is None: b = self.one_batch()
         if not show: return self._pre_show_batch(b, max_n=max_n)
         show_batch(*self._pre_show_batch(b, max_n=max_n), ctxs=ctxs, max_n=max_n, **kwargs)
-
-    def _same_item_batch(self) -> Any:
-        "A batch of the first item only, `bs` times"
-        old,self.get_idxs = self.__dict__.get('get_idxs'),partial(_zeros, self.bs or 1)
-        try: return self.one_batch()
-        finally:
-            if old is None: del self.get_idxs
-            else: self.get_idxs = old
 
     def show_results(self,
                      b:Any,               # a batch
@@ -220,6 +163,75 @@ class TfmdDL(DataLoader):
         res = (x,x1,None,None) if its is None else (x,y,its,outs.itemgot(slice(self.n_inp, None)))
         if not show: return res
         show_results(*res, ctxs=ctxs, max_n=max_n, **kwargs)
+
+# %% ../../nbs/06_data.core.ipynb #6416ec1a
+@patch
+def _one_pass(self:TfmdDL):
+    "Make a batch of the first item, to learn the types (and the number of inputs) of the batches"
+    if self.n == 0: raise ValueError(f"This {type(self).__name__} has no items, so it cannot learn the types of its batches")
+    self._set_split_idx()
+    item = self.do_item(0)
+    b = self.do_batch([item] if self.bs is not None else item)
+    b = self.after_batch(b if self.device is None else to_device(b, self.device))
+    self._n_inp = 1 if not isinstance(b, (list, tuple)) or len(b) == 1 else len(b) - 1
+    self._types = _types_of(b)
+
+@patch
+@property
+def n_inp(self:TfmdDL) -> int:
+    "How many elements of a batch are inputs (the rest are targets)"
+    if hasattr(self.dataset, 'n_inp'): return self.dataset.n_inp
+    if '_n_inp' not in self.__dict__: self._one_pass()
+    return self._n_inp
+
+# %% ../../nbs/06_data.core.ipynb #bceb2833
+@patch
+def to(self:TfmdDL, device:Any) -> 'TfmdDL':
+    "Move the batches, and the `parameters` of the batch transforms, to `device`"
+    self.device = device = None if device is None else torch.device(device)
+    for tfm in self.after_batch.fs if device is not None else ():
+        for p in _param_names(tfm):
+            if isinstance(getattr(tfm, p, None), Tensor): setattr(tfm, p, getattr(tfm, p).to(device))
+    return self
+
+# %% ../../nbs/06_data.core.ipynb #498f279f
+@patch
+def decode(self:TfmdDL, b:Any) -> Any:
+    "Undo the batch transforms on `b`, with the semantic types restored, on the CPU"
+    if '_types' not in self.__dict__: self._one_pass()
+    return to_cpu(self.after_batch.decode(retain_types(b, typs=self._types)))
+
+@patch
+def decode_batch(self:TfmdDL, b:Any, max_n:int=9, full:bool=True) -> L:
+    "The first `max_n` items of `b`, decoded (by the dataset's transforms only until they can `show` themselves, unless `full`)"
+    return self._decode_items(self.decode(b), max_n, full)
+
+@patch
+def _decode_items(self:TfmdDL, b, max_n=9, full=True) -> L:
+    dec = getattr(self.dataset, 'decode', None)
+    # the loader's own pipelines always decode fully (a `PointScaler` must bring points back to pixels);
+    # `full` stops only the dataset's type transforms, once the items can show themselves
+    f = compose(self.before_batch.decode, self.after_item.decode, None if dec is None else partial(dec, full=full))
+    return L(batch_to_samples(b, max_n)).map(f)
+
+# %% ../../nbs/06_data.core.ipynb #2d05b4b0
+@patch
+def _pre_show_batch(self:TfmdDL, b, max_n=9) -> tuple:
+    "The decoded inputs, targets and items of `b`, ready for `show_batch`"
+    b = self.decode(b)
+    if hasattr(b, 'show') and not isinstance(b, Tensor): return b,None,None
+    its = self._decode_items(b, max_n, full=False)
+    if not is_listy(b): b,its = [b],L((o,) for o in its)
+    return detuplify(b[:self.n_inp]),detuplify(b[self.n_inp:]),its
+
+@patch
+def _same_item_batch(self:TfmdDL) -> Any:
+    "A batch of the first item only, `bs` times"
+    old,self.get_idxs = self.__dict__.get('get_idxs'),partial(_zeros, self.bs or 1)
+    try: return self.one_batch()
+    finally:
+        if old is None: del self.get_idxs
+        else: self.get_idxs = old
 
 # %% ../../nbs/06_data.core.ipynb #398587c4
 def _torch_dl_like(dl:tud.DataLoader,   # the loader to copy
@@ -324,15 +336,6 @@ class DataLoaders(GetAttr):
         return self._device if self._device is not None or not self.loaders else getattr(self.loaders[0], 'device', None)
     @device.setter
     def device(self, d:Any): self.to(d)
-    def to(self, device:Any) -> 'DataLoaders':
-        "Make every loader move its batches to `device`"
-        self._device = device = None if device is None else torch.device(device)
-        for dl in self.loaders:
-            if hasattr(dl, 'to'): dl.to(device)
-            elif hasattr(dl, 'device'): dl.device = device
-        return self
-    def cpu(self) -> 'DataLoaders': "Load to the CPU"; return self.to('cpu')
-    def cuda(self) -> 'DataLoaders': "Load to the default device (the GPU, if there is one)"; return self.to(default_device())
 
     def one_batch(self) -> Any: "A batch of the training loader"; return self.train.one_batch()
     def decode_batch(self, b:Any, max_n:int=9, full:bool=True) -> L:
@@ -345,49 +348,70 @@ class DataLoaders(GetAttr):
         "Show batch `b` with the predictions `out`"
         return self.train.show_results(b, out, max_n=max_n, ctxs=ctxs, show=show, **kwargs)
 
-    def add_tfms(self, tfms:Any,           # transforms (or functions) to add
-                 event:str,                # the pipeline: 'after_item', 'before_batch' or 'after_batch'
-                 loaders:Any=None) -> None: # indices (or 'train', 'valid') of the loaders; all if `None`
-        "Add `tfms` to the `event` pipeline of `loaders`, set up on the first of them"
-        if event not in _batch_tfms: raise ValueError(f"`event` must be one of {', '.join(_batch_tfms)}, not {event!r}")
-        idxs = range_of(self.loaders) if loaders is None else [{'train': 0, 'valid': 1}.get(i, i) for i in listify(loaders)]
-        tfms = list(Pipeline(tfms).fs)  # functions and classes made into transforms once, for all the loaders
-        for j,i in enumerate(idxs):
-            pipe = getattr(self.loaders[i], event, None)
-            if not isinstance(pipe, Pipeline): raise TypeError(f"Loader {i} ({type(self.loaders[i]).__name__}) has no `{event}` pipeline")
-            if j == 0: pipe.add(tfms, items=self.loaders[i])
-            else: pipe.fs = (pipe.fs + tfms).sorted(key='order')
+# %% ../../nbs/06_data.core.ipynb #f8e5efe4
+@patch
+def to(self:DataLoaders, device:Any) -> 'DataLoaders':
+    "Make every loader move its batches to `device`"
+    self._device = device = None if device is None else torch.device(device)
+    for dl in self.loaders:
+        if hasattr(dl, 'to'): dl.to(device)
+        elif hasattr(dl, 'device'): dl.device = device
+    return self
 
-    def test_dl(self, test_items:Any,         # raw items, as the training data had them
-                rm_type_tfms:int|None=None,   # how many transforms to skip; inferred from the items' type if `None`
-                with_labels:bool=False,       # the items have targets too
-                **kwargs) -> TfmdDL:          # settings for the loader (`bs`, `num_workers`...)
-        "A loader of `test_items` through the validation transforms (`split_idx=1`), in order"
-        dl = self.loaders[1] if len(self.loaders) > 1 else self.loaders[0]
-        if not isinstance(dl, TfmdDL): raise TypeError(f"test_dl needs loaders made from a data pipeline (`Datasets`, `TfmdDL`), not a {type(dl).__name__}")
-        ds = dl.dataset
-        if isinstance(ds, (Datasets, TfmdLists)): ds = test_set(ds, test_items, rm_tfms=rm_type_tfms, with_labels=with_labels)
-        else: ds = test_items
-        return dl.new(ds, **merge(dict(shuffle=False, drop_last=False), kwargs))
+@patch
+def cpu(self:DataLoaders) -> 'DataLoaders': "Load to the CPU"; return self.to('cpu')
 
-    def new_empty(self) -> 'DataLoaders':
-        "Loaders of no items with the same transforms and settings (what `Learner.export` saves)"
-        return type(self)(*[dl.new(dl.dataset.new_empty()) for dl in self.loaders], path=self.path, device=self.device)
+@patch
+def cuda(self:DataLoaders) -> 'DataLoaders': "Load to the default device (the GPU, if there is one)"; return self.to(default_device())
 
-    @classmethod
-    def from_dsets(cls, *ds, path:str|Path='.', bs:int=64, device:Any=None, dl_type:type|None=None, **kwargs) -> 'DataLoaders':
-        "A `TfmdDL` for each of the datasets `ds`: the first shuffles (and drops its last short batch), the others share its pipelines"
-        tfms = {k: kwargs.pop(k) for k in _batch_tfms if k in kwargs}
-        kws = [dict(shuffle=i == 0, drop_last=i == 0) for i in range_of(ds)]
-        for k,v in kwargs.items():
-            for kw,o in zip(kws, tuplify(v, match=ds)): kw[k] = o
-        first = ifnone(dl_type, TfmdDL)(ds[0], bs=bs, **tfms, **kws[0])
-        return cls(first, *[first.new(d, bs=bs, **kw) for d,kw in zip(ds[1:], kws[1:])], path=path, device=device)
+@patch
+def add_tfms(self:DataLoaders, tfms:Any, # transforms (or functions) to add
+             event:str,                  # the pipeline: 'after_item', 'before_batch' or 'after_batch'
+             loaders:Any=None) -> None:  # indices (or 'train', 'valid') of the loaders; all if `None`
+    "Add `tfms` to the `event` pipeline of `loaders`, set up on the first of them"
+    if event not in _batch_tfms: raise ValueError(f"`event` must be one of {', '.join(_batch_tfms)}, not {event!r}")
+    idxs = range_of(self.loaders) if loaders is None else [{'train': 0, 'valid': 1}.get(i, i) for i in listify(loaders)]
+    tfms = list(Pipeline(tfms).fs)  # functions and classes made into transforms once, for all the loaders
+    for j,i in enumerate(idxs):
+        pipe = getattr(self.loaders[i], event, None)
+        if not isinstance(pipe, Pipeline): raise TypeError(f"Loader {i} ({type(self.loaders[i]).__name__}) has no `{event}` pipeline")
+        if j == 0: pipe.add(tfms, items=self.loaders[i])
+        else: pipe.fs = (pipe.fs + tfms).sorted(key='order')
 
-    @classmethod
-    def from_dls(cls, *dls, path:str|Path='.', device:Any=None) -> 'DataLoaders':
-        "`DataLoaders` of loaders already made (layered or PyTorch ones)"
-        return cls(*dls, path=path, device=device)
+# %% ../../nbs/06_data.core.ipynb #652754d7
+@patch
+def test_dl(self:DataLoaders, test_items:Any, # raw items, as the training data had them
+            rm_type_tfms:int|None=None,       # how many transforms to skip; inferred from the items' type if `None`
+            with_labels:bool=False,           # the items have targets too
+            **kwargs) -> TfmdDL:              # settings for the loader (`bs`, `num_workers`...)
+    "A loader of `test_items` through the validation transforms (`split_idx=1`), in order"
+    dl = self.loaders[1] if len(self.loaders) > 1 else self.loaders[0]
+    if not isinstance(dl, TfmdDL): raise TypeError(f"test_dl needs loaders made from a data pipeline (`Datasets`, `TfmdDL`), not a {type(dl).__name__}")
+    ds = dl.dataset
+    if isinstance(ds, (Datasets, TfmdLists)): ds = test_set(ds, test_items, rm_tfms=rm_type_tfms, with_labels=with_labels)
+    else: ds = test_items
+    return dl.new(ds, **merge(dict(shuffle=False, drop_last=False), kwargs))
+
+@patch
+def new_empty(self:DataLoaders) -> 'DataLoaders':
+    "Loaders of no items with the same transforms and settings (what `Learner.export` saves)"
+    return type(self)(*[dl.new(dl.dataset.new_empty()) for dl in self.loaders], path=self.path, device=self.device)
+
+# %% ../../nbs/06_data.core.ipynb #ffaf9016
+@patch(cls_method=True)
+def from_dsets(cls:DataLoaders, *ds, path:str|Path='.', bs:int=64, device:Any=None, dl_type:type|None=None, **kwargs) -> 'DataLoaders':
+    "A `TfmdDL` for each of the datasets `ds`: the first shuffles (and drops its last short batch), the others share its pipelines"
+    tfms = {k: kwargs.pop(k) for k in _batch_tfms if k in kwargs}
+    kws = [dict(shuffle=i == 0, drop_last=i == 0) for i in range_of(ds)]
+    for k,v in kwargs.items():
+        for kw,o in zip(kws, tuplify(v, match=ds)): kw[k] = o
+    first = ifnone(dl_type, TfmdDL)(ds[0], bs=bs, **tfms, **kws[0])
+    return cls(first, *[first.new(d, bs=bs, **kw) for d,kw in zip(ds[1:], kws[1:])], path=path, device=device)
+
+@patch(cls_method=True)
+def from_dls(cls:DataLoaders, *dls, path:str|Path='.', device:Any=None) -> 'DataLoaders':
+    "`DataLoaders` of loaders already made (layered or PyTorch ones)"
+    return cls(*dls, path=path, device=device)
 
 # %% ../../nbs/06_data.core.ipynb #bfe0c262
 def _is_indexer(i:Any) -> bool:

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import Tensor
 import torch.utils.data as tud
+from ..core import patch
 from ..dispatch import retain_type, retain_types
 from ..torch_core import apply, to_device
 
@@ -204,104 +205,140 @@ class DataLoader:
         state.pop('_sampler', None)
         return state
 
-    # In the main process, once per epoch
-    def randomize(self) -> None:
-        "Seed `generator` with one draw from torch's global RNG, so `set_seed` fixes the epoch"
-        self.generator.manual_seed(int(torch.empty((), dtype=torch.int64).random_()))
-    def before_iter(self) -> None:
-        "Called at the start of each epoch"
-    def sample(self) -> Iterable:
-        "The indices of each batch of the epoch: `get_idxs` cut into lists of `bs`"
-        idxs,bs = self.get_idxs(),self.bs or 1
-        if not isinstance(idxs, Sequence): return _chunks(iter(idxs), bs, self.drop_last)
-        stop = len(idxs) - len(idxs) % bs if self.drop_last else len(idxs)
-        return (idxs[i:i+bs] for i in range(0, stop, bs))
-    def get_idxs(self) -> Iterable:
-        "The indices of the epoch's items, put in random order by `shuffle_fn` when `shuffle`"
-        idxs = range(self.n) if self.n is not None else itertools.count()
-        return self.shuffle_fn(idxs) if self.shuffle else idxs
-    def shuffle_fn(self, idxs:Sequence # the indices to shuffle
-                  ) -> list:
-        "`idxs` in a random order drawn from `generator`"
-        return [idxs[i] for i in torch.randperm(len(idxs), generator=self.generator).tolist()]
-    def create_batches(self, samps:Iterable # lists of indices, one per batch
-                      ) -> Iterator:
-        "The batches for `samps`, made in this process or in `num_workers` worker processes"
-        self._plan = _plan(self)
-        return _local_batches(self, samps) if self.num_workers == 0 else _worker_batches(self, samps)
+# %% ../../nbs/05_data.load.ipynb #a5e44519
+# In the main process, once per epoch
+@patch
+def randomize(self:DataLoader) -> None:
+    "Seed `generator` with one draw from torch's global RNG, so `set_seed` fixes the epoch"
+    self.generator.manual_seed(int(torch.empty((), dtype=torch.int64).random_()))
 
-    # Where the batches are made: a worker process, or the main process
-    def wif(self) -> None:
-        "Called in each worker process as it starts, after torch seeded its `random`, `numpy` and `torch` RNGs"
-    def do_item(self, i:Any # the index of the item
+@patch
+def before_iter(self:DataLoader) -> None:
+    "Called at the start of each epoch"
+
+@patch
+def sample(self:DataLoader) -> Iterable:
+    "The indices of each batch of the epoch: `get_idxs` cut into lists of `bs`"
+    idxs,bs = self.get_idxs(),self.bs or 1
+    if not isinstance(idxs, Sequence): return _chunks(iter(idxs), bs, self.drop_last)
+    stop = len(idxs) - len(idxs) % bs if self.drop_last else len(idxs)
+    return (idxs[i:i+bs] for i in range(0, stop, bs))
+
+@patch
+def get_idxs(self:DataLoader) -> Iterable:
+    "The indices of the epoch's items, put in random order by `shuffle_fn` when `shuffle`"
+    idxs = range(self.n) if self.n is not None else itertools.count()
+    return self.shuffle_fn(idxs) if self.shuffle else idxs
+
+@patch
+def shuffle_fn(self:DataLoader, idxs:Sequence # the indices to shuffle
+              ) -> list:
+    "`idxs` in a random order drawn from `generator`"
+    return [idxs[i] for i in torch.randperm(len(idxs), generator=self.generator).tolist()]
+
+@patch
+def create_batches(self:DataLoader, samps:Iterable # lists of indices, one per batch
+                  ) -> Iterator:
+    "The batches for `samps`, made in this process or in `num_workers` worker processes"
+    self._plan = _plan(self)
+    return _local_batches(self, samps) if self.num_workers == 0 else _worker_batches(self, samps)
+
+# %% ../../nbs/05_data.load.ipynb #feb609e7
+# Where the batches are made: a worker process, or the main process
+@patch
+def wif(self:DataLoader) -> None:
+    "Called in each worker process as it starts, after torch seeded its `random`, `numpy` and `torch` RNGs"
+
+@patch
+def do_item(self:DataLoader, i:Any # the index of the item
+           ) -> Any:
+    "`create_item` then `after_item`"
+    try: item = self.create_item(i)
+    except StopIteration: raise  # the end of an iterable source
+    except Exception as e: raise _item_error('create_item', i, _NO_ITEM, e) from e
+    try: return self.after_item(item)
+    except Exception as e: raise _item_error('after_item', i, item, e) from e
+
+@patch
+def create_item(self:DataLoader, i:Any # the index of the item; for an iterable source, its position in the stream
                ) -> Any:
-        "`create_item` then `after_item`"
-        try: item = self.create_item(i)
-        except StopIteration: raise  # the end of an iterable source
-        except Exception as e: raise _item_error('create_item', i, _NO_ITEM, e) from e
-        try: return self.after_item(item)
-        except Exception as e: raise _item_error('after_item', i, item, e) from e
-    def create_item(self, i:Any # the index of the item; for an iterable source, its position in the stream
-                   ) -> Any:
-        "`dataset[i]`; for an iterable source, the item at position `i`"
-        if self.indexed: return self.dataset[i]
-        if self._it is None or i < self._pos: self._it,self._pos = iter(self.dataset),0
-        while self._pos < i: next(self._it); self._pos += 1  # skip the items of other workers' batches
-        self._pos += 1
-        return next(self._it)
-    def after_item(self, item:Any # an item from `create_item`
-                  ) -> Any:
-        "Applied to each item; returns it unchanged until replaced (by item transforms, say)"
-        return item
-    def do_batch(self, items:list # the batch's items
-                ) -> Any:
-        "`before_batch`, `create_batch` then `retain`"
-        step = 'before_batch'
-        try:
-            b = self.before_batch(items)
-            step = 'create_batch'; b = self.create_batch(b)
-            step = 'retain'; return self.retain(b, items)
-        except Exception as e: raise DataLoaderError(f"`{step}` failed: {type(e).__name__}: {e}", step) from e
-    def before_batch(self, items:list # the batch's items
-                    ) -> list:
-        "Applied to the list of items before `create_batch`; returns it unchanged until replaced"
-        return items
-    def create_batch(self, items:list # the batch's items (with `bs=None`: the batch)
-                    ) -> Any:
-        "`collate` the items (with `bs=None`, `convert_batch` the batch)"
-        return collate(items) if self.bs is not None else convert_batch(items)
-    def retain(self, b:Any, # the batch from `create_batch`
-               items:Any    # the items it was made from
+    "`dataset[i]`; for an iterable source, the item at position `i`"
+    if self.indexed: return self.dataset[i]
+    if self._it is None or i < self._pos: self._it,self._pos = iter(self.dataset),0
+    while self._pos < i: next(self._it); self._pos += 1  # skip the items of other workers' batches
+    self._pos += 1
+    return next(self._it)
+
+@patch
+def after_item(self:DataLoader, item:Any # an item from `create_item`
               ) -> Any:
-        "Give `b` the types of the items, with `retain_types`"
-        if _is_default(self, 'before_batch') and _is_default(self, 'create_batch'): return b  # `collate` kept them
-        return retain_types(b, items[0] if self.bs is not None else items)
-    def after_batch(self, b:Any # a batch, on `device`
-                   ) -> Any:
-        "Applied to each batch in the main process; returns it unchanged until replaced (by batch transforms, say)"
-        return b
-    def after_iter(self) -> None:
-        "Called after the last batch of each epoch"
+    "Applied to each item; returns it unchanged until replaced (by item transforms, say)"
+    return item
 
-    def one_batch(self) -> Any:
-        "The first batch, made in this process"
-        nw,self.num_workers = self.num_workers,0  # starting workers for one batch would cost more than it saves
-        try:
-            for b in self: return b
-        finally: self.num_workers = nw
-        raise ValueError(f"This {type(self).__name__} has no batches: its dataset is empty")
+# %% ../../nbs/05_data.load.ipynb #6be5e841
+@patch
+def do_batch(self:DataLoader, items:list # the batch's items
+            ) -> Any:
+    "`before_batch`, `create_batch` then `retain`"
+    step = 'before_batch'
+    try:
+        b = self.before_batch(items)
+        step = 'create_batch'; b = self.create_batch(b)
+        step = 'retain'; return self.retain(b, items)
+    except Exception as e: raise DataLoaderError(f"`{step}` failed: {type(e).__name__}: {e}", step) from e
 
-    def new(self, dataset:Any=None, # the new loader's dataset; default: this one's
-            cls:type|None=None,     # the new loader's class; default: this one's
-            **kwargs                # settings and step functions that differ from this one's
-           ) -> 'DataLoader':
-        "A loader with this one's settings and replaced steps, except those in `kwargs`"
-        kw = dict(dataset=self.dataset if dataset is None else dataset, bs=self.bs, num_workers=self.num_workers,
-                  pin_memory=self.pin_memory, timeout=self.timeout, shuffle=self.shuffle, drop_last=self.drop_last,
-                  indexed=self.indexed if dataset is None else None, n=self.n if dataset is None else None,
-                  device=self.device, persistent_workers=self.persistent_workers, pin_memory_device=self.pin_memory_device)
-        kw.update({k: self.__dict__[k] for k in self._methods if k in self.__dict__})
-        return (cls or type(self))(**{**kw, **kwargs})
+@patch
+def before_batch(self:DataLoader, items:list # the batch's items
+                ) -> list:
+    "Applied to the list of items before `create_batch`; returns it unchanged until replaced"
+    return items
+
+@patch
+def create_batch(self:DataLoader, items:list # the batch's items (with `bs=None`: the batch)
+                ) -> Any:
+    "`collate` the items (with `bs=None`, `convert_batch` the batch)"
+    return collate(items) if self.bs is not None else convert_batch(items)
+
+@patch
+def retain(self:DataLoader, b:Any, # the batch from `create_batch`
+           items:Any               # the items it was made from
+          ) -> Any:
+    "Give `b` the types of the items, with `retain_types`"
+    if _is_default(self, 'before_batch') and _is_default(self, 'create_batch'): return b  # `collate` kept them
+    return retain_types(b, items[0] if self.bs is not None else items)
+
+@patch
+def after_batch(self:DataLoader, b:Any # a batch, on `device`
+               ) -> Any:
+    "Applied to each batch in the main process; returns it unchanged until replaced (by batch transforms, say)"
+    return b
+
+@patch
+def after_iter(self:DataLoader) -> None:
+    "Called after the last batch of each epoch"
+
+# %% ../../nbs/05_data.load.ipynb #ef9913f8
+@patch
+def one_batch(self:DataLoader) -> Any:
+    "The first batch, made in this process"
+    nw,self.num_workers = self.num_workers,0  # starting workers for one batch would cost more than it saves
+    try:
+        for b in self: return b
+    finally: self.num_workers = nw
+    raise ValueError(f"This {type(self).__name__} has no batches: its dataset is empty")
+
+@patch
+def new(self:DataLoader, dataset:Any=None, # the new loader's dataset; default: this one's
+        cls:type|None=None,                # the new loader's class; default: this one's
+        **kwargs                           # settings and step functions that differ from this one's
+       ) -> 'DataLoader':
+    "A loader with this one's settings and replaced steps, except those in `kwargs`"
+    kw = dict(dataset=self.dataset if dataset is None else dataset, bs=self.bs, num_workers=self.num_workers,
+              pin_memory=self.pin_memory, timeout=self.timeout, shuffle=self.shuffle, drop_last=self.drop_last,
+              indexed=self.indexed if dataset is None else None, n=self.n if dataset is None else None,
+              device=self.device, persistent_workers=self.persistent_workers, pin_memory_device=self.pin_memory_device)
+    kw.update({k: self.__dict__[k] for k in self._methods if k in self.__dict__})
+    return (cls or type(self))(**{**kw, **kwargs})
 
 # %% ../../nbs/05_data.load.ipynb #510717f1
 def _is_default(dl:DataLoader, name:str) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 import torch
 from torch import Tensor
-from ..core import L, is_listy
+from ..core import L, is_listy, patch
 from ..dispatch import typedispatch
 from ..transform import Transform
 from ..torch_core import (TensorImage, TensorMask, TensorCategory, TensorMultiCategory, TensorPoint, TensorBBox,
@@ -140,96 +140,99 @@ class ImageDataLoaders(DataLoaders):
                            splitter=splitter, get_y=parent_label, item_tfms=item_tfms, batch_tfms=batch_tfms)
         return _dls_from(cls, dblock, path, path=path, **kwargs)
 
-    @classmethod
-    def from_path_func(cls, path:str|Path,   # the folder of the data
-                       fnames:list,          # the image files
-                       label_func:Callable,  # file path -> label
-                       valid_pct:float=0.2,  # the fraction of the images for validation, at random
-                       seed:int|None=None,   # seed of the random split
-                       item_tfms:Any=None, batch_tfms:Any=None, # item and batch transforms
-                       img_cls:type=PILImage, # the image class
-                       **kwargs              # `bs`, `num_workers`, `device`... for the loaders
-                      ) -> 'ImageDataLoaders':
-        "Images `fnames`, labelled by `label_func` of their path, split at random"
-        dblock = DataBlock(blocks=(ImageBlock(img_cls), CategoryBlock), splitter=RandomSplitter(valid_pct, seed=seed),
-                           get_y=label_func, item_tfms=item_tfms, batch_tfms=batch_tfms)
-        return _dls_from(cls, dblock, fnames, path=path, **kwargs)
+# %% ../../nbs/32_vision.data.ipynb #593a639c
+@patch(cls_method=True)
+def from_df(cls:ImageDataLoaders, df:Any, # a pandas DataFrame, one row per image
+            path:str|Path='.',            # the folder of the data
+            valid_pct:float=0.2,          # the fraction of the rows for validation, at random (unless `valid_col`)
+            seed:int|None=None,           # seed of the random split
+            fn_col:int|str=0,             # the column of the file names (relative to `path/folder`)
+            folder:str|None=None,         # the subfolder of `path` holding the images
+            suff:str='',                  # a suffix added to the file names (an extension)
+            label_col:int|str|list=1,     # the column(s) of the labels
+            label_delim:str|None=None,    # the separator of several labels in one column (multi-label)
+            y_block:Any=None,             # the block of the targets; `CategoryBlock` (or `MultiCategoryBlock`) if `None`
+            valid_col:int|str|None=None,  # a column of booleans: `True` for validation rows
+            item_tfms:Any=None, batch_tfms:Any=None, # item and batch transforms
+            img_cls:type=PILImage,        # the image class
+            **kwargs                      # `bs`, `num_workers`, `device`... for the loaders
+           ) -> 'ImageDataLoaders':
+    "Images named in column `fn_col` of `df`, labelled by `label_col`"
+    pref = f'{Path(path) if folder is None else Path(path)/folder}{os.path.sep}'
+    if y_block is None:
+        multi = (is_listy(label_col) and len(label_col) > 1) or label_delim is not None
+        y_block = MultiCategoryBlock if multi else CategoryBlock
+    splitter = RandomSplitter(valid_pct, seed=seed) if valid_col is None else ColSplitter(valid_col)
+    dblock = DataBlock(blocks=(ImageBlock(img_cls), y_block), get_x=ColReader(fn_col, pref=pref, suff=suff),
+                       get_y=ColReader(label_col, label_delim=label_delim), splitter=splitter,
+                       item_tfms=item_tfms, batch_tfms=batch_tfms)
+    return _dls_from(cls, dblock, df, path=path, **kwargs)
 
-    @classmethod
-    def from_name_func(cls, path:str|Path, fnames:list, # the folder of the data; the image files
-                       label_func:Callable, # file name -> label
-                       **kwargs) -> 'ImageDataLoaders': # `valid_pct`, `seed`, transforms, `bs`... as `from_path_func`
-        "Images `fnames`, labelled by `label_func` of their file name, split at random"
-        return cls.from_path_func(path, fnames, using_attr(label_func, 'name'), **kwargs)
+@patch(cls_method=True)
+def from_csv(cls:ImageDataLoaders, path:str|Path, # the folder of the data
+             csv_fname:str='labels.csv',          # the CSV file in `path`: file names and labels
+             header:Any='infer',                  # `header` of `pandas.read_csv`
+             delimiter:str|None=None,             # the column separator (`,` if `None`)
+             quoting:int=csv.QUOTE_MINIMAL,       # `quoting` of `pandas.read_csv`
+             **kwargs) -> 'ImageDataLoaders':     # `fn_col`, `label_col`, `valid_col`... as `from_df`
+    "Images named in the CSV file `path/csv_fname`, with their labels (see `from_df`)"
+    import pandas as pd
+    df = pd.read_csv(Path(path)/csv_fname, header=header, sep=',' if delimiter is None else delimiter, quoting=quoting)
+    return cls.from_df(df, path=path, **kwargs)
 
-    @classmethod
-    def from_path_re(cls, path:str|Path, fnames:list, # the folder of the data; the image files
-                     pat:str,      # regular expression whose first group, searched in the path, is the label
-                     **kwargs) -> 'ImageDataLoaders': # `valid_pct`, `seed`, transforms, `bs`... as `from_path_func`
-        "Images `fnames`, labelled by the regular expression `pat` on their path, split at random"
-        return cls.from_path_func(path, fnames, RegexLabeller(pat), **kwargs)
-
-    @classmethod
-    def from_name_re(cls, path:str|Path, fnames:list, # the folder of the data; the image files
-                     pat:str,      # regular expression whose first group, searched in the file name, is the label
-                     **kwargs) -> 'ImageDataLoaders': # `valid_pct`, `seed`, transforms, `bs`... as `from_path_func`
-        "Images `fnames`, labelled by the regular expression `pat` on their file name, split at random"
-        return cls.from_name_func(path, fnames, RegexLabeller(pat), **kwargs)
-
-    @classmethod
-    def from_df(cls, df:Any,                 # a pandas DataFrame, one row per image
-                path:str|Path='.',           # the folder of the data
-                valid_pct:float=0.2,         # the fraction of the rows for validation, at random (unless `valid_col`)
-                seed:int|None=None,          # seed of the random split
-                fn_col:int|str=0,            # the column of the file names (relative to `path/folder`)
-                folder:str|None=None,        # the subfolder of `path` holding the images
-                suff:str='',                 # a suffix added to the file names (an extension)
-                label_col:int|str|list=1,    # the column(s) of the labels
-                label_delim:str|None=None,   # the separator of several labels in one column (multi-label)
-                y_block:Any=None,            # the block of the targets; `CategoryBlock` (or `MultiCategoryBlock`) if `None`
-                valid_col:int|str|None=None, # a column of booleans: `True` for validation rows
-                item_tfms:Any=None, batch_tfms:Any=None, # item and batch transforms
-                img_cls:type=PILImage,       # the image class
-                **kwargs                     # `bs`, `num_workers`, `device`... for the loaders
-               ) -> 'ImageDataLoaders':
-        "Images named in column `fn_col` of `df`, labelled by `label_col`"
-        pref = f'{Path(path) if folder is None else Path(path)/folder}{os.path.sep}'
-        if y_block is None:
-            multi = (is_listy(label_col) and len(label_col) > 1) or label_delim is not None
-            y_block = MultiCategoryBlock if multi else CategoryBlock
-        splitter = RandomSplitter(valid_pct, seed=seed) if valid_col is None else ColSplitter(valid_col)
-        dblock = DataBlock(blocks=(ImageBlock(img_cls), y_block), get_x=ColReader(fn_col, pref=pref, suff=suff),
-                           get_y=ColReader(label_col, label_delim=label_delim), splitter=splitter,
-                           item_tfms=item_tfms, batch_tfms=batch_tfms)
-        return _dls_from(cls, dblock, df, path=path, **kwargs)
-
-    @classmethod
-    def from_csv(cls, path:str|Path,         # the folder of the data
-                 csv_fname:str='labels.csv', # the CSV file in `path`: file names and labels
-                 header:Any='infer',         # `header` of `pandas.read_csv`
-                 delimiter:str|None=None,    # the column separator (`,` if `None`)
-                 quoting:int=csv.QUOTE_MINIMAL, # `quoting` of `pandas.read_csv`
-                 **kwargs) -> 'ImageDataLoaders': # `fn_col`, `label_col`, `valid_col`... as `from_df`
-        "Images named in the CSV file `path/csv_fname`, with their labels (see `from_df`)"
-        import pandas as pd
-        df = pd.read_csv(Path(path)/csv_fname, header=header, sep=',' if delimiter is None else delimiter, quoting=quoting)
-        return cls.from_df(df, path=path, **kwargs)
-
-    @classmethod
-    def from_lists(cls, path:str|Path,       # the folder of the data
-                   fnames:list,              # the image files
-                   labels:list,              # their labels, in the same order
-                   valid_pct:float=0.2,      # the fraction of the images for validation, at random
-                   seed:int|None=None,       # seed of the random split
-                   y_block:Any=None,         # the block of the targets; from the type of `labels` if `None`
+# %% ../../nbs/32_vision.data.ipynb #859e2cf5
+@patch(cls_method=True)
+def from_path_func(cls:ImageDataLoaders, path:str|Path, # the folder of the data
+                   fnames:list,                         # the image files
+                   label_func:Callable,                 # file path -> label
+                   valid_pct:float=0.2,                 # the fraction of the images for validation, at random
+                   seed:int|None=None,                  # seed of the random split
                    item_tfms:Any=None, batch_tfms:Any=None, # item and batch transforms
-                   img_cls:type=PILImage,    # the image class
-                   **kwargs                  # `bs`, `num_workers`, `device`... for the loaders
+                   img_cls:type=PILImage,               # the image class
+                   **kwargs                             # `bs`, `num_workers`, `device`... for the loaders
                   ) -> 'ImageDataLoaders':
-        "Images `fnames` with the `labels` given, split at random"
-        dblock = DataBlock.from_columns(blocks=(ImageBlock(img_cls), y_block or _label_block(labels)),
-                                        splitter=RandomSplitter(valid_pct, seed=seed), item_tfms=item_tfms, batch_tfms=batch_tfms)
-        return _dls_from(cls, dblock, (fnames, labels), path=path, **kwargs)
+    "Images `fnames`, labelled by `label_func` of their path, split at random"
+    dblock = DataBlock(blocks=(ImageBlock(img_cls), CategoryBlock), splitter=RandomSplitter(valid_pct, seed=seed),
+                       get_y=label_func, item_tfms=item_tfms, batch_tfms=batch_tfms)
+    return _dls_from(cls, dblock, fnames, path=path, **kwargs)
+
+@patch(cls_method=True)
+def from_name_func(cls:ImageDataLoaders, path:str|Path, fnames:list, # the folder of the data; the image files
+                   label_func:Callable, # file name -> label
+                   **kwargs) -> 'ImageDataLoaders': # `valid_pct`, `seed`, transforms, `bs`... as `from_path_func`
+    "Images `fnames`, labelled by `label_func` of their file name, split at random"
+    return cls.from_path_func(path, fnames, using_attr(label_func, 'name'), **kwargs)
+
+@patch(cls_method=True)
+def from_path_re(cls:ImageDataLoaders, path:str|Path, fnames:list, # the folder of the data; the image files
+                 pat:str,      # regular expression whose first group, searched in the path, is the label
+                 **kwargs) -> 'ImageDataLoaders': # `valid_pct`, `seed`, transforms, `bs`... as `from_path_func`
+    "Images `fnames`, labelled by the regular expression `pat` on their path, split at random"
+    return cls.from_path_func(path, fnames, RegexLabeller(pat), **kwargs)
+
+@patch(cls_method=True)
+def from_name_re(cls:ImageDataLoaders, path:str|Path, fnames:list, # the folder of the data; the image files
+                 pat:str,      # regular expression whose first group, searched in the file name, is the label
+                 **kwargs) -> 'ImageDataLoaders': # `valid_pct`, `seed`, transforms, `bs`... as `from_path_func`
+    "Images `fnames`, labelled by the regular expression `pat` on their file name, split at random"
+    return cls.from_name_func(path, fnames, RegexLabeller(pat), **kwargs)
+
+# %% ../../nbs/32_vision.data.ipynb #69a8fa35
+@patch(cls_method=True)
+def from_lists(cls:ImageDataLoaders, path:str|Path, # the folder of the data
+               fnames:list,                         # the image files
+               labels:list,                         # their labels, in the same order
+               valid_pct:float=0.2,                 # the fraction of the images for validation, at random
+               seed:int|None=None,                  # seed of the random split
+               y_block:Any=None,                    # the block of the targets; from the type of `labels` if `None`
+               item_tfms:Any=None, batch_tfms:Any=None, # item and batch transforms
+               img_cls:type=PILImage,               # the image class
+               **kwargs                             # `bs`, `num_workers`, `device`... for the loaders
+              ) -> 'ImageDataLoaders':
+    "Images `fnames` with the `labels` given, split at random"
+    dblock = DataBlock.from_columns(blocks=(ImageBlock(img_cls), y_block or _label_block(labels)),
+                                    splitter=RandomSplitter(valid_pct, seed=seed), item_tfms=item_tfms, batch_tfms=batch_tfms)
+    return _dls_from(cls, dblock, (fnames, labels), path=path, **kwargs)
 
 # %% ../../nbs/32_vision.data.ipynb #43e99bf5
 class SegmentationDataLoaders(DataLoaders):
