@@ -251,7 +251,7 @@ def _first_tensor(o):
 
 class ActivationStats(HookCallback):
     "Record the mean, standard deviation, fraction near zero (and histogram) of the output of each layer with parameters"
-    order = -20  # its `after_batch` runs before `TrainEvalCallback` counts the batch, as `before_batch` saw it
+    order = -20  # among the first: later callbacks' `after_batch` find this batch's statistics in `stats`
     def __init__(self, with_hist: bool = False,  # also record a histogram of the activations (40 bins over [0, 10])
                  every: int | None = None        # record every `every` training batches; `None`: every batch
                 ):
