@@ -620,6 +620,7 @@ def _cat(parts):
     if isinstance(parts[0], tuple): return tuple(_cat([p[i] for p in parts]) for i in range(len(parts[0])))
     return torch.cat(parts)
 
+# %% ../nbs/14_learner.ipynb #7e6168f4
 @patch
 def get_preds(self: Learner,
               ds_idx: int = 1,           # which loader of `self.dls` (ignored if `dl` is given)
