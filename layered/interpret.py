@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from .core import L, tuplify
+from .core import L, patch, tuplify
 from .dispatch import typedispatch
 from .torch_core import TensorImage, TensorImageBase, TensorMask, to_device, to_np, to_plain, get_grid, find_bs, flatten_check
 from .data.core import TfmdDL, _show_any
@@ -120,29 +120,6 @@ class Interpretation:
         idxs = torch.as_tensor(idxs, dtype=torch.long)
         return tuple(_index(o, idxs) for o in (self.inputs, self.preds, self.targs, self.decoded, self.losses))
 
-    def top_losses(self,
-                   k:int|None=None,      # how many; all the items if `None`
-                   largest:bool=True,    # the largest losses (else the smallest)
-                   items:bool=False      # also return the raw items (file names, rows...) of the loader's data
-                  ) -> tuple:            # losses, their items' indices (and the raw items)
-        "The `k` largest (or smallest) losses, sorted, and the indices of their items"
-        vals, idxs = self.losses.sort(descending=largest, stable=True)
-        vals, idxs = vals[:k], idxs[:k]
-        return (vals, idxs, self._items(idxs)) if items else (vals, idxs)
-
-    def _items(self, idxs:Tensor) -> Any:
-        "The raw items at `idxs` of the loader's data"
-        items = getattr(self.dl, 'items', None)
-        if items is None: raise ValueError(f"`items=True` needs a loader whose data has `items`; this {type(self.dl).__name__} has none")
-        return items.iloc[idxs.tolist()] if hasattr(items, 'iloc') else L(items)[idxs.tolist()]
-
-    def _batch(self, idxs) -> tuple:
-        "The batch of the items `idxs` (inputs and targets) and their decoded predictions, on the loader's device"
-        inps, _, targs, decoded, _ = self[idxs]
-        res = (*tuplify(inps), *tuplify(targs)), decoded
-        device = getattr(self.dl, 'device', None)  # the batch transforms decode on the device they work on
-        return res if device is None else to_device(res, device)
-
     def plot_top_losses(self,
                         k:int,             # how many items
                         largest:bool=True, # the largest losses (else the smallest)
@@ -155,13 +132,42 @@ class Interpretation:
         plot = plot_top_losses if self._plot_as is None else plot_top_losses[self._plot_as]
         return plot(x, y, its, outs, _index(self.preds, idxs), losses, **kwargs)
 
-    def show_results(self,
-                     idxs:list,  # indices of the items, in the loader's data
-                     **kwargs    # passed to the loader's `show_results` (`show=False` returns what it would show)
-                    ):
-        "Show the items `idxs` with their targets and the model's predictions, as the loader's `show_results` does"
-        b, decoded = self._batch(idxs)
-        return self.dl.show_results(b, decoded, max_n=len(idxs), **kwargs)
+# %% ../nbs/24_interpret.ipynb #d5fc15d0
+@patch
+def top_losses(self:Interpretation,
+               k:int|None=None,      # how many; all the items if `None`
+               largest:bool=True,    # the largest losses (else the smallest)
+               items:bool=False      # also return the raw items (file names, rows...) of the loader's data
+              ) -> tuple:            # losses, their items' indices (and the raw items)
+    "The `k` largest (or smallest) losses, sorted, and the indices of their items"
+    vals, idxs = self.losses.sort(descending=largest, stable=True)
+    vals, idxs = vals[:k], idxs[:k]
+    return (vals, idxs, self._items(idxs)) if items else (vals, idxs)
+
+@patch
+def _items(self:Interpretation, idxs:Tensor) -> Any:
+    "The raw items at `idxs` of the loader's data"
+    items = getattr(self.dl, 'items', None)
+    if items is None: raise ValueError(f"`items=True` needs a loader whose data has `items`; this {type(self.dl).__name__} has none")
+    return items.iloc[idxs.tolist()] if hasattr(items, 'iloc') else L(items)[idxs.tolist()]
+
+# %% ../nbs/24_interpret.ipynb #8baf4ea9
+@patch
+def _batch(self:Interpretation, idxs) -> tuple:
+    "The batch of the items `idxs` (inputs and targets) and their decoded predictions, on the loader's device"
+    inps, _, targs, decoded, _ = self[idxs]
+    res = (*tuplify(inps), *tuplify(targs)), decoded
+    device = getattr(self.dl, 'device', None)  # the batch transforms decode on the device they work on
+    return res if device is None else to_device(res, device)
+
+@patch
+def show_results(self:Interpretation,
+                 idxs:list,  # indices of the items, in the loader's data
+                 **kwargs    # passed to the loader's `show_results` (`show=False` returns what it would show)
+                ):
+    "Show the items `idxs` with their targets and the model's predictions, as the loader's `show_results` does"
+    b, decoded = self._batch(idxs)
+    return self.dl.show_results(b, decoded, max_n=len(idxs), **kwargs)
 
 # %% ../nbs/24_interpret.ipynb #43d25326
 class ClassificationInterpretation(Interpretation):

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .core import ifnone, camel2snake
+from .core import ifnone, camel2snake, patch
 from .torch_core import to_plain, to_cpu, to_np, flatten_check
 from .learner import Metric, AvgLoss, Learner
 
@@ -56,39 +56,6 @@ class AccumMetric(Metric):
         "Forget the stored predictions and targets"
         self.preds, self.targs = [], []
 
-    def activate(self, pred:Tensor) -> Tensor:
-        "Turn a batch of model outputs into predictions: activation, argmax, threshold"
-        act, dim = self.activation, ifnone(self.dim_argmax, -1)
-        if act in (ActivationType.Softmax, ActivationType.BinarySoftmax):
-            pred = F.softmax(pred.float(), dim=dim)
-            if act is ActivationType.BinarySoftmax: pred = pred.select(dim, -1)
-        elif act is ActivationType.Sigmoid: pred = torch.sigmoid(pred.float())
-        elif self.dim_argmax is not None: pred = pred.argmax(dim=self.dim_argmax)
-        if self.thresh is not None: pred = (pred >= self.thresh).long()
-        return pred
-
-    def accum_values(self, pred:Tensor, targ:Tensor):
-        "Store a batch of predictions (already activated) and targets, detached and on the CPU"
-        pred, targ = to_cpu((pred.detach(), targ.detach()))
-        if self.flatten: pred, targ = flatten_check(pred, targ)
-        self.preds.append(pred); self.targs.append(targ)
-
-    def accumulate(self, learn:Learner):
-        "Store the current batch of `learn`: its output `learn.pred` and first target `learn.yb[0]`"
-        pred, targ = to_plain((learn.pred, learn.yb[0]))
-        self.accum_values(self.activate(pred), targ)
-
-    def _compute(self, pred, targ):
-        if self.to_np: pred, targ = to_np(pred), to_np(targ)
-        res = self.func(targ, pred, **self.kwargs) if self.invert_arg else self.func(pred, targ, **self.kwargs)
-        return float(res) if getattr(res, 'ndim', 0) == 0 else res  # per-class results (`average=None`) stay arrays
-
-    @property
-    def value(self):
-        "`func` on everything stored since the last `reset` (`None` if nothing was)"
-        if not self.preds: return None
-        return self._compute(torch.cat(self.preds), torch.cat(self.targs))
-
     def __call__(self, pred:Tensor, targ:Tensor):
         "The metric on one set of model outputs `pred` and targets `targ`, without touching the stored state"
         pred, targ = to_plain((pred, targ))
@@ -102,6 +69,47 @@ class AccumMetric(Metric):
         if self._name: return self._name
         f = self.func.func if isinstance(self.func, partial) else self.func
         return getattr(f, '__name__', camel2snake(type(f).__name__))
+
+# %% ../nbs/15_metrics.ipynb #418a7ed4
+@patch
+def activate(self:AccumMetric, pred:Tensor) -> Tensor:
+    "Turn a batch of model outputs into predictions: activation, argmax, threshold"
+    act, dim = self.activation, ifnone(self.dim_argmax, -1)
+    if act in (ActivationType.Softmax, ActivationType.BinarySoftmax):
+        pred = F.softmax(pred.float(), dim=dim)
+        if act is ActivationType.BinarySoftmax: pred = pred.select(dim, -1)
+    elif act is ActivationType.Sigmoid: pred = torch.sigmoid(pred.float())
+    elif self.dim_argmax is not None: pred = pred.argmax(dim=self.dim_argmax)
+    if self.thresh is not None: pred = (pred >= self.thresh).long()
+    return pred
+
+# %% ../nbs/15_metrics.ipynb #047de35b
+@patch
+def accum_values(self:AccumMetric, pred:Tensor, targ:Tensor):
+    "Store a batch of predictions (already activated) and targets, detached and on the CPU"
+    pred, targ = to_cpu((pred.detach(), targ.detach()))
+    if self.flatten: pred, targ = flatten_check(pred, targ)
+    self.preds.append(pred); self.targs.append(targ)
+
+@patch
+def accumulate(self:AccumMetric, learn:Learner):
+    "Store the current batch of `learn`: its output `learn.pred` and first target `learn.yb[0]`"
+    pred, targ = to_plain((learn.pred, learn.yb[0]))
+    self.accum_values(self.activate(pred), targ)
+
+# %% ../nbs/15_metrics.ipynb #cef65a3b
+@patch
+def _compute(self:AccumMetric, pred, targ):
+    if self.to_np: pred, targ = to_np(pred), to_np(targ)
+    res = self.func(targ, pred, **self.kwargs) if self.invert_arg else self.func(pred, targ, **self.kwargs)
+    return float(res) if getattr(res, 'ndim', 0) == 0 else res  # per-class results (`average=None`) stay arrays
+
+@patch
+@property
+def value(self:AccumMetric):
+    "`func` on everything stored since the last `reset` (`None` if nothing was)"
+    if not self.preds: return None
+    return self._compute(torch.cat(self.preds), torch.cat(self.targs))
 
 # %% ../nbs/15_metrics.ipynb #c2368405
 def skm_to_metric(func:Callable,           # scikit-learn metric `func(y_true, y_pred, **kwargs)`

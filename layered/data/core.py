@@ -500,27 +500,6 @@ class TfmdLists(FilteredBase, GetAttr):
             if verbose: print(f"Setting up {self.tfms}")
             self.setup(train_setup=train_setup)
 
-    def setup(self, train_setup:bool=True) -> None:
-        "Set the transforms up (on the training items if `train_setup`), and note the type each transform takes"
-        self.tfms.setup(self, train_setup)
-        if len(self) == 0: return
-        train = range(len(self))[self.splits[0]] if isinstance(self.splits[0], slice) else self.splits[0]
-        x,self.types = _item(self.items, train[0] if len(train) else 0),[]
-        for f in self.tfms.fs:
-            self.types.append(type(x))
-            x = f(x, split_idx=self.split_idx)
-        self.types.append(type(x))
-
-    def new(self, items:Any, split_idx:int|None=None, **kwargs) -> 'TfmdLists':
-        "A `TfmdLists` of `items` with the same transforms (already set up)"
-        return type(self)(items, self.tfms, do_setup=False, types=self.types, split_idx=ifnone(split_idx, self.split_idx),
-                          dl_type=self._dl_type, **kwargs)
-    def subset(self, i:int) -> 'TfmdLists':
-        "The items of split `i` (0: training, 1: validation), with `split_idx=i`"
-        if i >= len(self.splits): raise IndexError(f"There is no subset {i}: this data has {len(self.splits)} splits")
-        return self.new(_subset(self.items, self.splits[i]), split_idx=i)
-    def new_empty(self) -> 'TfmdLists': "A `TfmdLists` of no items with the same transforms"; return self.new([])
-
     def __len__(self) -> int: return len(self.items)
     def __iter__(self) -> Iterator: return (self[i] for i in range(len(self)))
     def __getitem__(self, idx:Any) -> Any:
@@ -533,15 +512,48 @@ class TfmdLists(FilteredBase, GetAttr):
     def show(self, o:Any, ctx:Any=None, **kwargs): "Decode `o` until it can show itself, and show it"; return self.tfms.show(o, ctx=ctx, **kwargs)
     def __repr__(self) -> str: return f"{type(self).__name__}: {str(self.items)[:200]}\ntfms - {self.tfms}"
 
-    def infer_idx(self, x:Any) -> int:
-        "How many transforms to skip for `x`: the first one that takes `x`'s type (0 for a raw item)"
-        for i,t in enumerate(self.types or [object]):
-            if isinstance(x, t): return i
-        raise TypeError(f"Expected an input of one of the types {[t.__name__ for t in self.types]}, but got a {type(x).__name__}")
-    def infer(self, x:Any) -> Any:
-        "Apply to `x` the transforms from the first one that takes its type"
-        for f in self.tfms.fs[self.infer_idx(x):]: x = f(x, split_idx=self.split_idx)
-        return x
+# %% ../../nbs/06_data.core.ipynb #43f115bf
+@patch
+def setup(self:TfmdLists, train_setup:bool=True) -> None:
+    "Set the transforms up (on the training items if `train_setup`), and note the type each transform takes"
+    self.tfms.setup(self, train_setup)
+    if len(self) == 0: return
+    train = range(len(self))[self.splits[0]] if isinstance(self.splits[0], slice) else self.splits[0]
+    x,self.types = _item(self.items, train[0] if len(train) else 0),[]
+    for f in self.tfms.fs:
+        self.types.append(type(x))
+        x = f(x, split_idx=self.split_idx)
+    self.types.append(type(x))
+
+# %% ../../nbs/06_data.core.ipynb #1bb9c03f
+@patch
+def new(self:TfmdLists, items:Any, split_idx:int|None=None, **kwargs) -> 'TfmdLists':
+    "A `TfmdLists` of `items` with the same transforms (already set up)"
+    return type(self)(items, self.tfms, do_setup=False, types=self.types, split_idx=ifnone(split_idx, self.split_idx),
+                      dl_type=self._dl_type, **kwargs)
+
+@patch
+def subset(self:TfmdLists, i:int) -> 'TfmdLists':
+    "The items of split `i` (0: training, 1: validation), with `split_idx=i`"
+    if i >= len(self.splits): raise IndexError(f"There is no subset {i}: this data has {len(self.splits)} splits")
+    return self.new(_subset(self.items, self.splits[i]), split_idx=i)
+
+@patch
+def new_empty(self:TfmdLists) -> 'TfmdLists': "A `TfmdLists` of no items with the same transforms"; return self.new([])
+
+# %% ../../nbs/06_data.core.ipynb #c3d8f62e
+@patch
+def infer_idx(self:TfmdLists, x:Any) -> int:
+    "How many transforms to skip for `x`: the first one that takes `x`'s type (0 for a raw item)"
+    for i,t in enumerate(self.types or [object]):
+        if isinstance(x, t): return i
+    raise TypeError(f"Expected an input of one of the types {[t.__name__ for t in self.types]}, but got a {type(x).__name__}")
+
+@patch
+def infer(self:TfmdLists, x:Any) -> Any:
+    "Apply to `x` the transforms from the first one that takes its type"
+    for f in self.tfms.fs[self.infer_idx(x):]: x = f(x, split_idx=self.split_idx)
+    return x
 
 # %% ../../nbs/06_data.core.ipynb #01a07722
 def _last_attr(tls:list, k:str) -> Any:
@@ -578,21 +590,6 @@ class Datasets(FilteredBase):
     def __iter__(self) -> Iterator: return (self[i] for i in range(len(self)))
     def __repr__(self) -> str: return f"(#{len(self)}) [{','.join(repr(self[i]) for i in range(min(len(self), 10)))}{',...' if len(self) > 10 else ''}]"
 
-    def decode(self, o:tuple, full:bool=True) -> tuple:
-        "Decode each element of `o` with its `TfmdLists` (elements beyond them are left as they are)"
-        tls = list(self.tls) * len(o) if len(self.tls) == 1 else list(self.tls)
-        return tuple(tl.decode(x, full=full) for x,tl in zip(o, tls)) + tuple(o[len(tls):])
-    def show(self, o:tuple, ctx:Any=None, **kwargs):
-        "Show each element of the item `o` on `ctx`"
-        for x,tl in zip(o, self.tls): ctx = tl.show(x, ctx=ctx, **kwargs)
-        return ctx
-    def subset(self, i:int) -> 'Datasets':
-        "The items of split `i` (0: training, 1: validation)"
-        return type(self)(tls=L(tl.subset(i) for tl in self.tls), n_inp=self.n_inp, dl_type=self._dl_type)
-    def new_empty(self) -> 'Datasets':
-        "A `Datasets` of no items with the same transforms"
-        return type(self)(tls=[tl.new_empty() for tl in self.tls], n_inp=self.n_inp, dl_type=self._dl_type)
-
     splits = property(lambda self: self.tls[0].splits, doc="The indices of each subset")
     split_idx = property(lambda self: self.tls[0].tfms.split_idx, doc="The subset these items are (0: training, 1: validation)")
     @property
@@ -600,27 +597,57 @@ class Datasets(FilteredBase):
     @items.setter
     def items(self, v:Any):
         for tl in self.tls: tl.items = v
-    @contextmanager
-    def set_split_idx(self, i:int):
-        "Context manager: apply the transforms as for subset `i`"
-        old = self.split_idx
-        for tl in self.tls: tl.tfms.split_idx = i
-        try: yield self
-        finally:
-            for tl in self.tls: tl.tfms.split_idx = old
-
     loss_func = property(lambda self: _last_attr(self.tls, 'loss_func'), doc="The loss the targets ask for; `None` if unknown")
-    @property
-    def vocab(self) -> Any:
-        "The `vocab` of the last `TfmdLists` that has one (the target's categories)"
-        if (v := _last_attr(self.tls, 'vocab')) is None: raise AttributeError("No transform of this Datasets has a `vocab`")
-        return v
-    @property
-    def c(self) -> int:
-        "The number of classes: the `c` of the last transforms that know it, else the length of `vocab`"
-        if (c := _last_attr(self.tls, 'c')) is not None: return c
-        if (v := _last_attr(self.tls, 'vocab')) is None: raise AttributeError("This Datasets has no `c`: no transform has a `c` or a `vocab`")
-        return len(v)
+
+# %% ../../nbs/06_data.core.ipynb #e341f852
+@patch
+def decode(self:Datasets, o:tuple, full:bool=True) -> tuple:
+    "Decode each element of `o` with its `TfmdLists` (elements beyond them are left as they are)"
+    tls = list(self.tls) * len(o) if len(self.tls) == 1 else list(self.tls)
+    return tuple(tl.decode(x, full=full) for x,tl in zip(o, tls)) + tuple(o[len(tls):])
+
+@patch
+def show(self:Datasets, o:tuple, ctx:Any=None, **kwargs):
+    "Show each element of the item `o` on `ctx`"
+    for x,tl in zip(o, self.tls): ctx = tl.show(x, ctx=ctx, **kwargs)
+    return ctx
+
+# %% ../../nbs/06_data.core.ipynb #d98f6dce
+@patch
+def subset(self:Datasets, i:int) -> 'Datasets':
+    "The items of split `i` (0: training, 1: validation)"
+    return type(self)(tls=L(tl.subset(i) for tl in self.tls), n_inp=self.n_inp, dl_type=self._dl_type)
+
+@patch
+def new_empty(self:Datasets) -> 'Datasets':
+    "A `Datasets` of no items with the same transforms"
+    return type(self)(tls=[tl.new_empty() for tl in self.tls], n_inp=self.n_inp, dl_type=self._dl_type)
+
+@patch
+@contextmanager
+def set_split_idx(self:Datasets, i:int):
+    "Context manager: apply the transforms as for subset `i`"
+    old = self.split_idx
+    for tl in self.tls: tl.tfms.split_idx = i
+    try: yield self
+    finally:
+        for tl in self.tls: tl.tfms.split_idx = old
+
+# %% ../../nbs/06_data.core.ipynb #b94cc335
+@patch
+@property
+def vocab(self:Datasets) -> Any:
+    "The `vocab` of the last `TfmdLists` that has one (the target's categories)"
+    if (v := _last_attr(self.tls, 'vocab')) is None: raise AttributeError("No transform of this Datasets has a `vocab`")
+    return v
+
+@patch
+@property
+def c(self:Datasets) -> int:
+    "The number of classes: the `c` of the last transforms that know it, else the length of `vocab`"
+    if (c := _last_attr(self.tls, 'c')) is not None: return c
+    if (v := _last_attr(self.tls, 'vocab')) is None: raise AttributeError("This Datasets has no `c`: no transform has a `c` or a `vocab`")
+    return len(v)
 
 # %% ../../nbs/06_data.core.ipynb #9e305093
 def test_set(dsets:Datasets|TfmdLists, # the data whose transforms to use

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 from torch import Tensor
-from ..core import L, ifnone, merge, delegates
+from ..core import L, ifnone, merge, delegates, patch
 from ..transform import Transform, DisplayedTransform, Pipeline
 from ..torch_core import to_cpu
 from ..data.transforms import CategoryMap, Categorize, MultiCategorize, RegressionSetup, Normalize, RandomSplitter, IndexSplitter
@@ -288,36 +288,44 @@ class TabularPandas(Tabular):
         self.procs(self)
         self._tensors = None
 
-    def _like(self, df, split_idx=None) -> 'TabularPandas':
-        "A table of `df`, all training rows, with this one's procs, names and settings, taken as processed as it is"
-        res = object.__new__(type(self))
-        res.__dict__.update(self.__dict__)
-        res.items,res.splits,res.split_idx,res._tensors = df,[range(len(df)), range(len(df), len(df))],split_idx,None
-        res.cat_names,res.cont_names,res.y_names = L(self.cat_names),L(self.cont_names),L(self.y_names)
-        return res
+# %% ../../nbs/50_tabular.core.ipynb #0be330a4
+@patch
+def _like(self:TabularPandas, df, split_idx=None) -> 'TabularPandas':
+    "A table of `df`, all training rows, with this one's procs, names and settings, taken as processed as it is"
+    res = object.__new__(type(self))
+    res.__dict__.update(self.__dict__)
+    res.items,res.splits,res.split_idx,res._tensors = df,[range(len(df)), range(len(df), len(df))],split_idx,None
+    res.cat_names,res.cont_names,res.y_names = L(self.cat_names),L(self.cont_names),L(self.y_names)
+    return res
 
-    def subset(self, i:int) -> 'TabularPandas':
-        "The rows of split `i` (0: training, 1: validation)"
-        if i >= len(self.splits): raise IndexError(f"There is no subset {i}: this table has {len(self.splits)} splits")
-        s = self.splits[i]
-        return self._like(self.items.iloc[s.start:s.stop], split_idx=i)
+@patch
+def subset(self:TabularPandas, i:int) -> 'TabularPandas':
+    "The rows of split `i` (0: training, 1: validation)"
+    if i >= len(self.splits): raise IndexError(f"There is no subset {i}: this table has {len(self.splits)} splits")
+    s = self.splits[i]
+    return self._like(self.items.iloc[s.start:s.stop], split_idx=i)
 
-    def new(self, df:Any,            # new rows, with the columns the table was made from (targets optional)
-            inplace:bool=False       # process `df` itself rather than a copy
-           ) -> 'TabularPandas':
-        "A table of `df` with the same procs, already set up: call `process` to process it"
-        return type(self)(df, procs=self.procs, cat_names=self._given[0], cont_names=self._given[1], y_names=self.y_names,
-                          y_block=self.y_block, do_setup=False, device=self.device, inplace=inplace, reduce_memory=False)
+@patch
+def new(self:TabularPandas, df:Any, # new rows, with the columns the table was made from (targets optional)
+        inplace:bool=False          # process `df` itself rather than a copy
+       ) -> 'TabularPandas':
+    "A table of `df` with the same procs, already set up: call `process` to process it"
+    return type(self)(df, procs=self.procs, cat_names=self._given[0], cont_names=self._given[1], y_names=self.y_names,
+                      y_block=self.y_block, do_setup=False, device=self.device, inplace=inplace, reduce_memory=False)
 
-    def new_empty(self) -> 'TabularPandas': "A table of no rows, processed like this one"; return self._like(self.items.iloc[:0])
+@patch
+def new_empty(self:TabularPandas) -> 'TabularPandas': "A table of no rows, processed like this one"; return self._like(self.items.iloc[:0])
 
-    def decode(self) -> 'TabularPandas':
-        "A copy of the table decoded by the procs: categories as labels, continuous values before normalization"
-        return self.procs.decode(self._like(self.items.copy()))
+# %% ../../nbs/50_tabular.core.ipynb #3189c40a
+@patch
+def decode(self:TabularPandas) -> 'TabularPandas':
+    "A copy of the table decoded by the procs: categories as labels, continuous values before normalization"
+    return self.procs.decode(self._like(self.items.copy()))
 
-    def show(self, max_n:int=10, **kwargs) -> None:
-        "Display the first `max_n` rows, decoded"
-        _display_df(self._like(self.items.iloc[:max_n]).decode().items[list(self.all_col_names)])
+@patch
+def show(self:TabularPandas, max_n:int=10, **kwargs) -> None:
+    "Display the first `max_n` rows, decoded"
+    _display_df(self._like(self.items.iloc[:max_n]).decode().items[list(self.all_col_names)])
 
 # %% ../../nbs/50_tabular.core.ipynb #63bbc3a0
 def _codes(col, vocab:CategoryMap) -> np.ndarray:
@@ -413,16 +421,6 @@ def _to_tensors(to:TabularPandas) -> tuple:
     return cats, conts, (ys[:, 0].contiguous() if ys.shape[1] == 1 else ys)
 
 # %% ../../nbs/50_tabular.core.ipynb #f1864f93
-def _batch_df(to:Tabular, b:tuple):
-    "A DataFrame of the columns of `to` holding the (encoded) rows of batch `b`: `(cats, conts)` or `(cats, conts, ys)`"
-    import pandas as pd
-    df = pd.DataFrame(b[0].numpy(), columns=list(to.cat_names))
-    for i,n in enumerate(to.cont_names): df[n] = b[1][:, i].numpy()
-    if len(b) > 2 and len(to.y_names):
-        ys = b[2].reshape(len(b[2]), -1).numpy()
-        for i,n in enumerate(to.y_names): df[n] = ys[:, i]
-    return df
-
 class TabDataLoader(TfmdDL):
     "A loader of a `TabularPandas` whose batches, `(cats, conts, ys)`, are each one index into the table's tensors"
     def __init__(self, dataset:TabularPandas, # the (processed) table
@@ -434,57 +432,87 @@ class TabDataLoader(TfmdDL):
         self._cache = None  # the table's tensors on `device`
         super().__init__(dataset, bs=bs, shuffle=shuffle, after_batch=after_batch, num_workers=0, **{**kwargs, 'indexed': True})
 
-    def _tensors(self) -> tuple:
-        dev = self.device
-        if self._cache is None or self._cache[0] != dev:
-            self._cache = dev, tuple(t if dev is None else t.to(dev) for t in self.dataset.tensors)
-        return self._cache[1]
-
-    def get_idxs(self) -> Tensor:
-        "The positions of the epoch's rows as a tensor, shuffled by `shuffle_fn` if `shuffle`"
-        idxs = torch.arange(self.n)
-        return self.shuffle_fn(idxs) if self.shuffle else idxs
-    def shuffle_fn(self, idxs:Tensor) -> Tensor:
-        "`idxs` in a random order drawn from `generator`"
-        return idxs[torch.randperm(len(idxs), generator=self.generator)]
-    def sample(self) -> tuple:
-        "The index tensor of each batch: `get_idxs` cut into views of `bs` rows"
-        idxs = self.get_idxs()
-        idxs = idxs if isinstance(idxs, Tensor) else torch.tensor(list(idxs), dtype=torch.long)
-        if self.device is not None: idxs = idxs.to(self.device)
-        bs = self.bs or max(len(idxs), 1)
-        return idxs[:len(idxs) - len(idxs) % bs if self.drop_last else len(idxs)].split(bs)
-    def create_batches(self, samps:Iterable) -> Any:
-        "A batch for each index tensor of `samps`, made by `create_batch`"
-        return (self.create_batch(idxs) for idxs in samps)
-    def create_batch(self, idxs:Tensor) -> tuple:
-        "The batch of the rows at `idxs`: one index into each tensor"
-        return tuple(t[idxs] for t in self._tensors())
-
     def new(self, dataset:TabularPandas|None=None, cls:type|None=None, **kwargs) -> 'TabDataLoader':
         "A loader with the same settings and batch transforms (not set up again), except `kwargs`"
         return super(TfmdDL, self).new(dataset, cls, do_setup=False, **kwargs)
     def __getstate__(self) -> dict: return {**super().__getstate__(), '_cache': None}
 
-    def decode(self, b:tuple):
-        "The rows of batch `b` as a DataFrame, decoded by the table's procs"
-        return self.dataset._like(_batch_df(self.dataset, to_cpu(tuple(b)))).decode().items
-    def decode_batch(self, b:tuple, max_n:int=9, full:bool=True) -> L:
-        "The first `max_n` rows of `b` decoded, each a tuple `(cats, conts, *targets)` of pandas Series and values"
-        df,to = self.decode(tuple(o[:max_n] for o in b)),self.dataset
-        ys = [n for n in to.y_names if n in df.columns]
-        return L((df[list(to.cat_names)].iloc[i], df[list(to.cont_names)].iloc[i], *[df[n].iloc[i] for n in ys]) for i in range(len(df)))
-    def show_batch(self, b:tuple|None=None, max_n:int=10, ctxs:list|None=None, show:bool=True, **kwargs):
-        "Display the first `max_n` rows of batch `b` (`one_batch()` if `None`) decoded; return them as a DataFrame unless `show`"
-        df = self.decode(tuple(o[:max_n] for o in (self.one_batch() if b is None else b)))
-        if not show: return df
-        _display_df(df)
-    def show_results(self, b:tuple, out:Tensor, max_n:int=10, ctxs:list|None=None, show:bool=True, **kwargs):
-        "Display the first `max_n` rows of batch `b` with the decoded predictions `out` as `<target>_pred` columns"
-        df,preds = self.decode(tuple(o[:max_n] for o in b)),self.decode((b[0][:max_n], b[1][:max_n], out[:max_n]))
-        for n in self.dataset.y_names: df[n + '_pred'] = preds[n].to_numpy()
-        if not show: return df
-        _display_df(df)
+# %% ../../nbs/50_tabular.core.ipynb #2e34085f
+@patch
+def _tensors(self:TabDataLoader) -> tuple:
+    dev = self.device
+    if self._cache is None or self._cache[0] != dev:
+        self._cache = dev, tuple(t if dev is None else t.to(dev) for t in self.dataset.tensors)
+    return self._cache[1]
+
+@patch
+def get_idxs(self:TabDataLoader) -> Tensor:
+    "The positions of the epoch's rows as a tensor, shuffled by `shuffle_fn` if `shuffle`"
+    idxs = torch.arange(self.n)
+    return self.shuffle_fn(idxs) if self.shuffle else idxs
+
+@patch
+def shuffle_fn(self:TabDataLoader, idxs:Tensor) -> Tensor:
+    "`idxs` in a random order drawn from `generator`"
+    return idxs[torch.randperm(len(idxs), generator=self.generator)]
+
+@patch
+def sample(self:TabDataLoader) -> tuple:
+    "The index tensor of each batch: `get_idxs` cut into views of `bs` rows"
+    idxs = self.get_idxs()
+    idxs = idxs if isinstance(idxs, Tensor) else torch.tensor(list(idxs), dtype=torch.long)
+    if self.device is not None: idxs = idxs.to(self.device)
+    bs = self.bs or max(len(idxs), 1)
+    return idxs[:len(idxs) - len(idxs) % bs if self.drop_last else len(idxs)].split(bs)
+
+@patch
+def create_batches(self:TabDataLoader, samps:Iterable) -> Any:
+    "A batch for each index tensor of `samps`, made by `create_batch`"
+    return (self.create_batch(idxs) for idxs in samps)
+
+@patch
+def create_batch(self:TabDataLoader, idxs:Tensor) -> tuple:
+    "The batch of the rows at `idxs`: one index into each tensor"
+    return tuple(t[idxs] for t in self._tensors())
+
+# %% ../../nbs/50_tabular.core.ipynb #5209bcc9
+def _batch_df(to:Tabular, b:tuple):
+    "A DataFrame of the columns of `to` holding the (encoded) rows of batch `b`: `(cats, conts)` or `(cats, conts, ys)`"
+    import pandas as pd
+    df = pd.DataFrame(b[0].numpy(), columns=list(to.cat_names))
+    for i,n in enumerate(to.cont_names): df[n] = b[1][:, i].numpy()
+    if len(b) > 2 and len(to.y_names):
+        ys = b[2].reshape(len(b[2]), -1).numpy()
+        for i,n in enumerate(to.y_names): df[n] = ys[:, i]
+    return df
+
+@patch
+def decode(self:TabDataLoader, b:tuple):
+    "The rows of batch `b` as a DataFrame, decoded by the table's procs"
+    return self.dataset._like(_batch_df(self.dataset, to_cpu(tuple(b)))).decode().items
+
+@patch
+def decode_batch(self:TabDataLoader, b:tuple, max_n:int=9, full:bool=True) -> L:
+    "The first `max_n` rows of `b` decoded, each a tuple `(cats, conts, *targets)` of pandas Series and values"
+    df,to = self.decode(tuple(o[:max_n] for o in b)),self.dataset
+    ys = [n for n in to.y_names if n in df.columns]
+    return L((df[list(to.cat_names)].iloc[i], df[list(to.cont_names)].iloc[i], *[df[n].iloc[i] for n in ys]) for i in range(len(df)))
+
+# %% ../../nbs/50_tabular.core.ipynb #02d56a56
+@patch
+def show_batch(self:TabDataLoader, b:tuple|None=None, max_n:int=10, ctxs:list|None=None, show:bool=True, **kwargs):
+    "Display the first `max_n` rows of batch `b` (`one_batch()` if `None`) decoded; return them as a DataFrame unless `show`"
+    df = self.decode(tuple(o[:max_n] for o in (self.one_batch() if b is None else b)))
+    if not show: return df
+    _display_df(df)
+
+@patch
+def show_results(self:TabDataLoader, b:tuple, out:Tensor, max_n:int=10, ctxs:list|None=None, show:bool=True, **kwargs):
+    "Display the first `max_n` rows of batch `b` with the decoded predictions `out` as `<target>_pred` columns"
+    df,preds = self.decode(tuple(o[:max_n] for o in b)),self.decode((b[0][:max_n], b[1][:max_n], out[:max_n]))
+    for n in self.dataset.y_names: df[n + '_pred'] = preds[n].to_numpy()
+    if not show: return df
+    _display_df(df)
 
 # %% ../../nbs/50_tabular.core.ipynb #8078c7a0
 class TabularDataLoaders(DataLoaders):

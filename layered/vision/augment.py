@@ -15,7 +15,7 @@ from typing import Any, Callable
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from ..core import listify, store_attr
+from ..core import listify, patch, store_attr
 from ..transform import DisplayedTransform, pipeline_owns
 from ..torch_core import TensorImage, TensorImageBase, TensorMask, TensorPoint, TensorBBox
 
@@ -265,57 +265,10 @@ class AffineCoordTfm(RandTransform):
         # a resize or a centre crop must happen on every split (the random steps still run on the training set only)
         if kwargs.get('split_idx') is None and (self.size or any(hasattr(f, 'valid') for f in self.aff_fs)): self.split_idx = None
 
-    @property
-    def name(self) -> str:
-        "The class name, followed by the steps it composes and the output size"
-        steps = [getattr(getattr(f, 'func', f), '__name__', type(f).__name__.strip('_')) for f in self.aff_fs + self.coord_fs]
-        return f"{type(self).__name__} -- {steps} size={self.size}"
-
-    def compose(self, tfm:'AffineCoordTfm') -> 'AffineCoordTfm':
-        "A new `AffineCoordTfm` with the steps of `self` then those of `tfm`, in one resample (to `tfm`'s size, if it has one)"
-        return AffineCoordTfm(self.aff_fs + tfm.aff_fs, self.coord_fs + tfm.coord_fs, size=tfm.size or self.size, mode=self.mode,
-                              pad_mode=self.pad_mode, mode_mask=self.mode_mask, align_corners=self.align_corners)
-
     def __call__(self, b, split_idx:int|None=None, **kwargs):
         "Draw this call's maps once, apply them to each element of `b`, then let the grid go"
         try: return super().__call__(b, split_idx=split_idx, **kwargs)
         finally: self._grids = {}
-
-    def before_call(self, b:Any, split_idx:int|None) -> None:
-        "Compose this call's maps: on the training set, every step; otherwise only the steps that have a `valid` version"
-        x, train = _batch_key(b), not split_idx
-        fs = self.aff_fs if train else [f.valid for f in self.aff_fs if hasattr(f, 'valid')]
-        self._mat, self._coord_fs, self._projective = _compose_maps(x, fs, self.coord_fs if train else [], self.align_corners)
-        self._grids = {}
-
-    def _grid(self, x:Tensor, size:tuple) -> Tensor:
-        "This call's sampling grid for `x`, computed once for all the images and masks of the same device and type"
-        key = (size, x.dtype, x.device)
-        if key not in self._grids:
-            mat = self._mat if self._mat is not None else torch.eye(3, device=x.device).expand(x.shape[0], 3, 3)
-            grid = _sampling_grid(mat.to(x.device), size, self._projective, self.align_corners)
-            for c in self._coord_fs: grid = c(grid)
-            self._grids[key] = grid.to(x.dtype)
-        return self._grids[key]
-
-    def _sample(self, x:Tensor, mode:str, pad_mode:str) -> Tensor:
-        "Resample a `bs×C×H×W` batch along this call's grid"
-        if x.ndim != 4: raise ValueError(f"{type(self).__name__}: expected a batch (bs×C×H×W) of {type(x).__name__}, got shape {tuple(x.shape)}")
-        size = self.size or tuple(x.shape[-2:])
-        if self._mat is None and not self._coord_fs and size == tuple(x.shape[-2:]): return x
-        src = x if x.is_floating_point() else x.float()
-        res = _grid_sample(src, self._grid(src, size), mode, pad_mode, self.align_corners)
-        return res if x.is_floating_point() else res.round().to(x.dtype)
-
-    def _move(self, pts:Tensor) -> Tensor:
-        "Move `bs×n×2` points as the content under them moves: by the inverse of the sampling map"
-        if pts.ndim != 3: raise ValueError(f"{type(self).__name__}: expected a batch (bs×n×2) of points, got shape {tuple(pts.shape)}")
-        for c in reversed(self._coord_fs): pts = c(pts, invert=True)
-        if self._mat is not None: pts = apply_perspective(pts, torch.linalg.inv(self._mat.to(pts.device)))
-        if self.size is not None:
-            pts = pts.view(pts.shape)  # a new tensor, so the input's metadata stays as it was
-            pts.img_size = self.size[::-1]
-        return pts
 
     def encodes(self, x:TensorImage): return self._sample(x, self.mode, self.pad_mode)
     def encodes(self, x:TensorMask):
@@ -327,6 +280,62 @@ class AffineCoordTfm(RandTransform):
         bs, n = x.shape[:2]
         corners = self._move(x[..., [0, 1, 2, 1, 0, 3, 2, 3]].view(bs, n * 4, 2)).view(bs, n, 4, 2)
         return torch.cat([corners.amin(2), corners.amax(2)], dim=2).clamp(-1, 1)
+
+# %% ../../nbs/31_vision.augment.ipynb #57a832e0
+@patch
+@property
+def name(self:AffineCoordTfm) -> str:
+    "The class name, followed by the steps it composes and the output size"
+    steps = [getattr(getattr(f, 'func', f), '__name__', type(f).__name__.strip('_')) for f in self.aff_fs + self.coord_fs]
+    return f"{type(self).__name__} -- {steps} size={self.size}"
+
+@patch
+def compose(self:AffineCoordTfm, tfm:'AffineCoordTfm') -> 'AffineCoordTfm':
+    "A new `AffineCoordTfm` with the steps of `self` then those of `tfm`, in one resample (to `tfm`'s size, if it has one)"
+    return AffineCoordTfm(self.aff_fs + tfm.aff_fs, self.coord_fs + tfm.coord_fs, size=tfm.size or self.size, mode=self.mode,
+                          pad_mode=self.pad_mode, mode_mask=self.mode_mask, align_corners=self.align_corners)
+
+# %% ../../nbs/31_vision.augment.ipynb #e5b1c439
+@patch
+def before_call(self:AffineCoordTfm, b:Any, split_idx:int|None) -> None:
+    "Compose this call's maps: on the training set, every step; otherwise only the steps that have a `valid` version"
+    x, train = _batch_key(b), not split_idx
+    fs = self.aff_fs if train else [f.valid for f in self.aff_fs if hasattr(f, 'valid')]
+    self._mat, self._coord_fs, self._projective = _compose_maps(x, fs, self.coord_fs if train else [], self.align_corners)
+    self._grids = {}
+
+@patch
+def _grid(self:AffineCoordTfm, x:Tensor, size:tuple) -> Tensor:
+    "This call's sampling grid for `x`, computed once for all the images and masks of the same device and type"
+    key = (size, x.dtype, x.device)
+    if key not in self._grids:
+        mat = self._mat if self._mat is not None else torch.eye(3, device=x.device).expand(x.shape[0], 3, 3)
+        grid = _sampling_grid(mat.to(x.device), size, self._projective, self.align_corners)
+        for c in self._coord_fs: grid = c(grid)
+        self._grids[key] = grid.to(x.dtype)
+    return self._grids[key]
+
+# %% ../../nbs/31_vision.augment.ipynb #bd94db89
+@patch
+def _sample(self:AffineCoordTfm, x:Tensor, mode:str, pad_mode:str) -> Tensor:
+    "Resample a `bs×C×H×W` batch along this call's grid"
+    if x.ndim != 4: raise ValueError(f"{type(self).__name__}: expected a batch (bs×C×H×W) of {type(x).__name__}, got shape {tuple(x.shape)}")
+    size = self.size or tuple(x.shape[-2:])
+    if self._mat is None and not self._coord_fs and size == tuple(x.shape[-2:]): return x
+    src = x if x.is_floating_point() else x.float()
+    res = _grid_sample(src, self._grid(src, size), mode, pad_mode, self.align_corners)
+    return res if x.is_floating_point() else res.round().to(x.dtype)
+
+@patch
+def _move(self:AffineCoordTfm, pts:Tensor) -> Tensor:
+    "Move `bs×n×2` points as the content under them moves: by the inverse of the sampling map"
+    if pts.ndim != 3: raise ValueError(f"{type(self).__name__}: expected a batch (bs×n×2) of points, got shape {tuple(pts.shape)}")
+    for c in reversed(self._coord_fs): pts = c(pts, invert=True)
+    if self._mat is not None: pts = apply_perspective(pts, torch.linalg.inv(self._mat.to(pts.device)))
+    if self.size is not None:
+        pts = pts.view(pts.shape)  # a new tensor, so the input's metadata stays as it was
+        pts.img_size = self.size[::-1]
+    return pts
 
 # %% ../../nbs/31_vision.augment.ipynb #288ea8aa
 class Flip(AffineCoordTfm):
