@@ -209,34 +209,6 @@ class Pipeline:
             o = t.decode(o, split_idx=self.split_idx)
         return o
 
-    def setup(self, items:Any=None, train_setup:bool=False) -> None:
-        "Set each transform up on `items` as encoded by the transforms before it"
-        tfms, self.fs = self.fs, L()
-        view = items if items is None or _goes_through(items, self) else _Encoded(items, self)
-        try:
-            for t in tfms: self.add(t, view, train_setup)
-        except BaseException:
-            self.fs = tfms
-            raise
-
-    def add(self,
-            ts:Callable|Sequence, # a transform, function, or list of them
-            items:Any=None,      # items to set the new transforms up on
-            train_setup:bool=False # set up on the training part of `items` only
-           ) -> None:
-        "Set the transforms `ts` up on `items` and add them, keeping the pipeline sorted by `order`"
-        new = [t for f in ([ts] if callable(ts) else ts) for t in _mk_transform(f)]
-        for t in new: t.setup(items, train_setup)
-        self.fs = (self.fs + new).sorted(key='order')
-
-    def show(self, o:Any, ctx:Any=None, **kwargs):
-        "Decode `o` until it (or each of its elements) can `show` itself, then show it on `ctx`"
-        o = self.decode(o, full=False)
-        if hasattr(o, 'show'): return o.show(ctx=ctx, **kwargs)
-        for x in (o if _is_tuple(o) else (o,)):
-            if hasattr(x, 'show'): ctx = x.show(ctx=ctx, **kwargs)
-        return ctx
-
     def __getitem__(self, i): return self.fs[i]
     def __repr__(self) -> str: return f"Pipeline: {' -> '.join(t.name for t in self.fs) or '(empty)'}"
 
@@ -247,6 +219,39 @@ class Pipeline:
         found = [t for t in fs if camel2snake(type(t).__name__) == k] or [getattr(t, k) for t in fs if hasattr(t, k)]
         if not found: raise AttributeError(f"Neither the Pipeline nor its transforms have an attribute {k!r}")
         return found[0] if len(found) == 1 else L(found)
+
+# %% ../nbs/03_transform.ipynb #582e891a
+@patch
+def setup(self:Pipeline, items:Any=None, train_setup:bool=False) -> None:
+    "Set each transform up on `items` as encoded by the transforms before it"
+    tfms, self.fs = self.fs, L()
+    view = items if items is None or _goes_through(items, self) else _Encoded(items, self)
+    try:
+        for t in tfms: self.add(t, view, train_setup)
+    except BaseException:
+        self.fs = tfms
+        raise
+
+@patch
+def add(self:Pipeline,
+        ts:Callable|Sequence, # a transform, function, or list of them
+        items:Any=None,      # items to set the new transforms up on
+        train_setup:bool=False # set up on the training part of `items` only
+       ) -> None:
+    "Set the transforms `ts` up on `items` and add them, keeping the pipeline sorted by `order`"
+    new = [t for f in ([ts] if callable(ts) else ts) for t in _mk_transform(f)]
+    for t in new: t.setup(items, train_setup)
+    self.fs = (self.fs + new).sorted(key='order')
+
+# %% ../nbs/03_transform.ipynb #bffbb917
+@patch
+def show(self:Pipeline, o:Any, ctx:Any=None, **kwargs):
+    "Decode `o` until it (or each of its elements) can `show` itself, then show it on `ctx`"
+    o = self.decode(o, full=False)
+    if hasattr(o, 'show'): return o.show(ctx=ctx, **kwargs)
+    for x in (o if _is_tuple(o) else (o,)):
+        if hasattr(x, 'show'): ctx = x.show(ctx=ctx, **kwargs)
+    return ctx
 
 # %% ../nbs/03_transform.ipynb #6a797045
 from contextvars import ContextVar
